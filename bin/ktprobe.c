@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktprobe - trace kernel and user functions and tracepoints with ftrace
+ * alone: probe specs in, ftrace-style event lines out.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <tracefs.h>
+
+#include "arch.h"
+#include "binpath.h"
+#include "elf_sym.h"
+#include "kfeatures.h"
+#include "probe_spec.h"
+#include "session.h"
+#include "tracer.h"
+#include "utils.h"
+
+#define KTPROBE_VERSION "0.1"
+
+enum {
+	OPT_ARCH = 256,
+	OPT_CLEANUP,
+	OPT_VERSION,
+};
+
+struct cli {
+	struct strv specs;		/* -e SPEC and the positional SPEC */
+	struct strv filters;		/* per spec, "" = none */
+	char *filter_all;		/* positional FILTER */
+	const char *list_bin;
+	const char *arch;
+	bool dry_run, cleanup, force;
+	struct tracer_opts run;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: ktprobe [-FhHsvn] [-d SECS] [-p PID] [-L TID] [-b KB] [--arch ARCH]\n"
+"               {SPEC [FILTER] | -e SPEC [-f FILTER] ...}\n"
+"       ktprobe -l BINARY [-p PID]\n"
+"       ktprobe --cleanup\n"
+"\n"
+"SPEC (kernel):     p[:[GRP/]NAME] FUNC[+OFFS] [ARGS]    r[N][:[GRP/]NAME] FUNC [ARGS]\n"
+"SPEC (user):       p:BIN:SYM[+OFFS] [ARGS]   r:BIN:SYM [ARGS]   p:BIN:0xOFFSET\n"
+"                   p:[GRP/]NAME BIN:SYM [ARGS]  (BIN: path, program on PATH, or libc)\n"
+"SPEC (tracepoint): t:SYSTEM:EVENT\n"
+"ARGS:              kernel fetchargs, named (file=+0(%%si):string) or not (arg1, ...);\n"
+"                   $argN and other architectures' registers are translated\n"
+"\n"
+"  -e SPEC        trace SPEC too (repeatable: entry and return together)\n"
+"  -f FILTER      filter for the preceding -e SPEC (kernel filter syntax)\n"
+"  -d SECS        trace for SECS seconds, then exit\n"
+"  -p PID         only the threads of process PID (and threads it creates)\n"
+"  -L TID         only thread TID\n"
+"  -b KB          ring buffer size per CPU, in KB\n"
+"  -s             stack traces (kernel stacks; user stacks for uprobes)\n"
+"  -H             print column headers\n"
+"  -v             print the events' formats, then exit\n"
+"  -n             dry run: print the definitions that would be written\n"
+"  -F             force: skip the check that a kernel function is traceable\n"
+"  -l BINARY      list the functions of BINARY that can be probed\n"
+"  --arch ARCH    write the probes for ARCH (with -n): x86_64 i386 arm64 arm\n"
+"                 riscv64 powerpc64 s390x loongarch64 mips64\n"
+"  --cleanup      remove what dead ktprobe runs left in tracefs\n"
+"  -h, --help     this help      --version  print the version\n"
+"\n"
+"examples:\n"
+"  ktprobe 't:syscalls:sys_enter_openat'\n"
+"  ktprobe 'p:bash:readline'    ktprobe 'r:bash:readline +0($retval):string'\n"
+"  ktprobe 'p:libc:malloc size=$arg1:u64' 'size > 4096'\n"
+"  ktprobe 'p:do_sys_open file=+0(%%si):string'\n"
+"see ktprobe(8)\n");
+}
+
+static int parse_seconds(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || *end || *out <= 0 ? -1 : 0;
+}
+
+static int parse_pid(const char *s, pid_t *out)
+{
+	unsigned long long v;
+
+	if (parse_u64(s, &v) || !v || v > 0x3fffffff)
+		return -1;
+	*out = (pid_t)v;
+	return 0;
+}
+
+static int parse_cli(int argc, char **argv, struct cli *c)
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "arch", required_argument, NULL, OPT_ARCH },
+		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
+		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "tid", required_argument, NULL, 'L' },
+		{ "list", required_argument, NULL, 'l' },
+		{ NULL, 0, NULL, 0 },
+	};
+	unsigned long long kb;
+	int opt;
+
+	c->run.out = stdout;
+	while ((opt = getopt_long(argc, argv, "+FhHsvnd:p:L:l:b:e:f:", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'F': c->force = true; break;
+		case 'H': c->run.headers = true; break;
+		case 's': c->run.stacks = true; break;
+		case 'v': c->run.show_format = true; break;
+		case 'n': c->dry_run = true; break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case OPT_VERSION:
+			printf("ktprobe %s\n", KTPROBE_VERSION);
+			exit(0);
+		case 'd':
+			if (parse_seconds(optarg, &c->run.duration)) {
+				err_msg("-d: '%s' is not a positive number of seconds", optarg);
+				return -1;
+			}
+			break;
+		case 'p':
+			if (parse_pid(optarg, &c->run.pid)) {
+				err_msg("-p: '%s' is not a process id", optarg);
+				return -1;
+			}
+			break;
+		case 'L':
+			if (parse_pid(optarg, &c->run.tid)) {
+				err_msg("-L: '%s' is not a thread id", optarg);
+				return -1;
+			}
+			break;
+		case 'b':
+			if (parse_u64(optarg, &kb) || !kb || kb > (1ULL << 30)) {
+				err_msg("-b: '%s' is not a buffer size in KB", optarg);
+				return -1;
+			}
+			c->run.buffer_kb = kb;
+			break;
+		case 'l': c->list_bin = optarg; break;
+		case 'e':
+			strv_push(&c->specs, xstrdup(optarg));
+			strv_push(&c->filters, xstrdup(""));
+			break;
+		case 'f':
+			if (!c->specs.n || *c->filters.v[c->filters.n - 1]) {
+				err_msg("-f FILTER must follow an -e SPEC (one filter each)");
+				return -1;
+			}
+			free(c->filters.v[c->filters.n - 1]);
+			c->filters.v[c->filters.n - 1] = xstrdup(optarg);
+			break;
+		case OPT_ARCH: c->arch = optarg; break;
+		case OPT_CLEANUP: c->cleanup = true; break;
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		strv_push(&c->specs, xstrdup(argv[optind++]));
+		strv_push(&c->filters, xstrdup(""));
+	}
+	if (optind < argc)
+		c->filter_all = xstrdup(argv[optind++]);
+	if (optind < argc) {
+		err_msg("unexpected argument '%s' (quote the SPEC and the FILTER)", argv[optind]);
+		return -1;
+	}
+	if (c->run.pid && c->run.tid) {
+		err_msg("-p and -L cannot be used together");
+		return -1;
+	}
+	return 0;
+}
+
+/* Root and a mounted tracefs (mounted here if need be), for anything live. */
+static int need_tracefs(void)
+{
+	const char *path = NULL;
+
+	if (geteuid() != 0) {
+		err_msg("tracing needs root (tracefs is root-only); -n and -l work without it");
+		return -1;
+	}
+	if (tracefs_tracing_dir_is_mounted(true, &path) < 0 || !tracefs_tracing_dir()) {
+		err_msg("tracefs is not mounted and mounting it failed "
+			"(mount -t tracefs nodev /sys/kernel/tracing): %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* A tracepoint must exist; say so in one line, with close names when it does not. */
+static int check_tracepoint(const struct probe_spec *ps)
+{
+	char **events;
+	struct strv close = { 0 };
+	char *list;
+
+	if (tracefs_event_file_exists(NULL, ps->system, ps->event, "format"))
+		return 0;
+	events = tracefs_system_events(NULL, ps->system);
+	for (int i = 0; events && events[i] && close.n < 6; i++)
+		if (edit_distance(ps->event, events[i], 3) <= 3 || strstr(events[i], ps->event))
+			strv_push(&close, xstrdup(events[i]));
+	list = strv_join(&close, ", ", 6);
+	if (!events)
+		err_msg("no tracepoint system '%s' (see %s/available_events)", ps->system,
+			tracefs_tracing_dir());
+	else if (close.n)
+		err_msg("no tracepoint %s:%s; close: %s", ps->system, ps->event, list);
+	else
+		err_msg("no tracepoint %s:%s (see %s/available_events)", ps->system, ps->event,
+			tracefs_tracing_dir());
+	free(list);
+	strv_free(&close);
+	tracefs_list_free(events);
+	return -1;
+}
+
+static int check_filter(const char *filter)
+{
+	if (str_has_control(filter)) {
+		err_msg("filter contains a control character (newline, tab, ...): refused");
+		return -1;
+	}
+	return 0;
+}
+
+static int resolve_specs(struct cli *c, struct probe_spec *specs, const struct resolve_opts *ro)
+{
+	for (int i = 0; i < c->specs.n; i++) {
+		const char *filter = *c->filters.v[i] ? c->filters.v[i] : c->filter_all;
+
+		if (probe_spec_parse(c->specs.v[i], &specs[i]) ||
+		    probe_spec_resolve(&specs[i], ro))
+			return -1;
+		if (filter) {
+			if (check_filter(filter))
+				return -1;
+			specs[i].filter = xstrdup(filter);
+		}
+		if (ro->kf->live && !probe_spec_is_dynamic(&specs[i]) && check_tracepoint(&specs[i]))
+			return -1;
+	}
+	probe_specs_name(specs, c->specs.n);
+	return 0;
+}
+
+/* -n: print what a real run would write, touching nothing. */
+static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c)
+{
+	char group[SESSION_NAME_MAX];
+
+	session_make_name(group, sizeof(group), "ktprobe");
+	for (int i = 0; i < n; i++) {
+		char *line = probe_spec_definition(&specs[i], group);
+
+		if (line)
+			printf("%s\n", line);
+		else
+			printf("# tracepoint %s:%s (exists; enabled in the run's instance)\n",
+			       specs[i].system, specs[i].event);
+		if (specs[i].filter)
+			printf("# filter %s: %s\n", specs[i].event, specs[i].filter);
+		free(line);
+	}
+	if (c->run.pid)
+		printf("# set_event_pid: the threads of %d (event-fork on)\n", (int)c->run.pid);
+	if (c->run.tid)
+		printf("# set_event_pid: %d\n", (int)c->run.tid);
+}
+
+static int list_functions(const struct cli *c)
+{
+	char *path = bin_resolve(c->list_bin, c->run.pid, arch_host());
+	int ret;
+
+	if (!path)
+		return 1;
+	ret = elf_list_functions(path, stdout);
+	free(path);
+	return ret ? 1 : 0;
+}
+
+static int cleanup_leftovers(void)
+{
+	int n;
+
+	if (need_tracefs())
+		return 1;
+	n = session_cleanup_stale(true);
+	if (n == 0)
+		note_msg("no leftovers of dead ktprobe runs");
+	return n < 0 ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { 0 };
+	struct probe_spec *specs = NULL;
+	struct resolve_opts ro = { 0 };
+	struct kfeatures kf;
+	int ret = 2;
+
+	if (parse_cli(argc, argv, &c))
+		goto out;
+	if (c.list_bin) {
+		ret = list_functions(&c);
+		goto out;
+	}
+	if (c.cleanup) {
+		ret = cleanup_leftovers();
+		goto out;
+	}
+	if (!c.specs.n) {
+		usage(stderr);
+		goto out;
+	}
+	ret = 1;
+	ro.arch = c.arch ? arch_find(c.arch) : arch_host();
+	if (!ro.arch) {
+		err_msg(c.arch ? "unknown architecture '%s'" : "unknown host architecture%s",
+			c.arch ? c.arch : "");
+		goto out;
+	}
+	if (!c.dry_run && ro.arch != arch_host()) {
+		err_msg("--arch %s differs from this machine's; use it with -n", ro.arch->name);
+		goto out;
+	}
+	if (!c.dry_run && need_tracefs())
+		goto out;
+	/* a dry run looks at tracefs only if it is there for this architecture */
+	if (ro.arch != arch_host() || (c.dry_run && tracefs_tracing_dir_is_mounted(false, NULL) != 1) ||
+	    kfeatures_read(&kf))
+		kfeatures_assume(&kf, ro.arch);
+	ro.kf = &kf;
+	ro.pid = c.run.pid;
+	ro.dry_run = c.dry_run;
+	specs = xcalloc(c.specs.n, sizeof(*specs));
+	if (resolve_specs(&c, specs, &ro))
+		goto out;
+	if (c.dry_run) {
+		print_dry_run(specs, c.specs.n, &c);
+		ret = 0;
+		goto out;
+	}
+	signals_install();
+	session_cleanup_stale(false);
+	ret = tracer_run(specs, c.specs.n, &c.run);
+out:
+	for (int i = 0; specs && i < c.specs.n; i++)
+		probe_spec_free(&specs[i]);
+	free(specs);
+	strv_free(&c.specs);
+	strv_free(&c.filters);
+	free(c.filter_all);
+	return ret;
+}

@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Draining the instance's per-CPU ring buffers: binary sub-buffers read
+ * from trace_pipe_raw through libtracefs, split into records with
+ * libtraceevent's kbuffer, merged across CPUs by timestamp.
+ *
+ * Wake-up policy. A reader woken for every event costs the traced process
+ * a few microseconds per event (the wake-up IPI and context switch); one
+ * woken only when a buffer is part full costs almost nothing but delivers
+ * tens of milliseconds late. So the drain adapts to the event rate: below
+ * RATE_LOW events/s it asks the kernel to wake it for any data
+ * (buffer_percent 0: prompt delivery), above RATE_HIGH it waits for the
+ * buffer to be BATCH_PERCENT full or BATCH_TIMEOUT_MS to pass.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <kbuffer.h>
+
+#include "drain.h"
+#include "utils.h"
+
+#define ROUND_PAGES_MAX		256	/* per CPU and round: bounds memory and delay */
+#define RATE_HIGH		30000	/* events/s: switch to batched wake-ups */
+#define RATE_LOW		10000	/* events/s: back to prompt wake-ups */
+#define RATE_WINDOW_NS		50000000ULL
+#define BATCH_PERCENT		"30"
+#define BATCH_TIMEOUT_MS	50
+
+struct drain_cpu {
+	int cpu;
+	struct tracefs_cpu *tcpu;
+	struct kbuffer *kbuf;
+	char *pages;			/* sub-buffers read this round */
+	int npages, cur;
+	void *data;			/* current record, NULL when done */
+	unsigned long long ts;
+	long long missed;		/* to report with the current record */
+	unsigned long long lost;	/* events lost on this CPU, as reported */
+	bool lost_unknown;
+};
+
+struct drain {
+	struct tracefs_instance *inst;
+	struct tep_handle *tep;
+	int page_size;
+	int ncpu;
+	struct drain_cpu *cpus;
+	struct pollfd *pfd;
+	bool batch;			/* batched wake-ups (else prompt) */
+	bool percent_works;		/* buffer_percent exists and is writable */
+	unsigned long long window_start;
+	long window_events;
+};
+
+/* drain_open - open every CPU's trace_pipe_raw of @inst, non-blocking */
+struct drain *drain_open(struct tracefs_instance *inst, struct tep_handle *tep)
+{
+	struct drain *d = xcalloc(1, sizeof(*d));
+	int ncpu = sysconf(_SC_NPROCESSORS_CONF);
+
+	d->inst = inst;
+	d->tep = tep;
+	d->page_size = tep_get_sub_buffer_size(tep);
+	if (d->page_size <= 0)
+		d->page_size = getpagesize();
+	d->cpus = xcalloc(ncpu, sizeof(*d->cpus));
+	d->pfd = xcalloc(ncpu, sizeof(*d->pfd));
+	for (int cpu = 0; cpu < ncpu; cpu++) {
+		struct drain_cpu *c = &d->cpus[d->ncpu];
+		char path[64];
+		int fd;
+
+		snprintf(path, sizeof(path), "per_cpu/cpu%d/trace_pipe_raw", cpu);
+		fd = tracefs_instance_file_open(inst, path, O_RDONLY | O_NONBLOCK);
+		if (fd < 0)
+			continue;	/* a CPU that is not present */
+		c->tcpu = tracefs_cpu_alloc_fd(fd, d->page_size, true);
+		c->kbuf = tep_kbuffer(tep);
+		if (!c->tcpu || !c->kbuf) {
+			err_msg("cannot set up reading of CPU %d", cpu);
+			close(fd);
+			drain_close(d);
+			return NULL;
+		}
+		c->cpu = cpu;
+		c->pages = xcalloc(ROUND_PAGES_MAX, d->page_size);
+		d->pfd[d->ncpu].fd = fd;
+		d->pfd[d->ncpu].events = POLLIN;
+		d->ncpu++;
+	}
+	if (!d->ncpu) {
+		err_msg("cannot open any per-CPU buffer of the instance: %s", strerror(errno));
+		drain_close(d);
+		return NULL;
+	}
+	d->percent_works = tracefs_instance_file_write(inst, "buffer_percent", "0") > 0;
+	d->window_start = now_ns();
+	return d;
+}
+
+/* drain_close - close the per-CPU files and free the drain */
+void drain_close(struct drain *d)
+{
+	if (!d)
+		return;
+	for (int i = 0; i < d->ncpu; i++) {
+		tracefs_cpu_close(d->cpus[i].tcpu);
+		kbuffer_free(d->cpus[i].kbuf);
+		free(d->cpus[i].pages);
+	}
+	free(d->cpus);
+	free(d->pfd);
+	free(d);
+}
+
+/*
+ * drain_wait - sleep until the kernel says there is data worth reading,
+ * @max_ms passes, or a signal arrives. Returns the number of ready CPUs.
+ */
+int drain_wait(struct drain *d, int max_ms)
+{
+	int timeout = max_ms;
+	int ret;
+
+	if (d->batch && !d->percent_works) {
+		struct timespec ts = { 0, BATCH_TIMEOUT_MS * 1000000L };
+
+		if (max_ms >= 0 && max_ms < BATCH_TIMEOUT_MS)
+			ts.tv_nsec = max_ms * 1000000L;
+		nanosleep(&ts, NULL);
+		return d->ncpu;
+	}
+	if (d->batch && (timeout < 0 || timeout > BATCH_TIMEOUT_MS))
+		timeout = BATCH_TIMEOUT_MS;
+	ret = poll(d->pfd, d->ncpu, timeout);
+	return ret < 0 ? 0 : ret;
+}
+
+/*
+ * drain_adapt - account @events read over @elapsed_ns and switch between
+ * prompt and batched wake-ups when the rate crosses the thresholds
+ */
+void drain_adapt(struct drain *d, long events, unsigned long long elapsed_ns)
+{
+	unsigned long long now = now_ns(), span;
+	long rate;
+
+	(void)elapsed_ns;
+	d->window_events += events;
+	span = now - d->window_start;
+	if (span < RATE_WINDOW_NS)
+		return;
+	rate = (long)(d->window_events * 1000000000ULL / span);
+	d->window_start = now;
+	d->window_events = 0;
+	if (!d->batch && rate > RATE_HIGH) {
+		d->batch = true;
+		if (d->percent_works)
+			tracefs_instance_file_write(d->inst, "buffer_percent", BATCH_PERCENT);
+	} else if (d->batch && rate < RATE_LOW) {
+		d->batch = false;
+		if (d->percent_works)
+			tracefs_instance_file_write(d->inst, "buffer_percent", "0");
+	}
+}
+
+/* Load sub-buffer @c->cur and position on its first record. */
+static bool cpu_load_page(struct drain *d, struct drain_cpu *c)
+{
+	while (c->cur < c->npages) {
+		int missed;
+
+		kbuffer_load_subbuffer(c->kbuf, c->pages + (size_t)c->cur * d->page_size);
+		missed = kbuffer_missed_events(c->kbuf);
+		if (missed)
+			c->missed = missed;
+		c->data = kbuffer_read_event(c->kbuf, &c->ts);
+		if (c->data)
+			return true;
+		c->cur++;
+	}
+	c->data = NULL;
+	return false;
+}
+
+static void cpu_next(struct drain *d, struct drain_cpu *c)
+{
+	c->data = kbuffer_next_event(c->kbuf, &c->ts);
+	if (!c->data) {
+		c->cur++;
+		cpu_load_page(d, c);
+	}
+}
+
+/* Read what one CPU has now (a 0-byte read means "nothing yet", not EOF). */
+static void cpu_fill(struct drain *d, struct drain_cpu *c)
+{
+	c->npages = c->cur = 0;
+	while (c->npages < ROUND_PAGES_MAX) {
+		int n = tracefs_cpu_read(c->tcpu, c->pages + (size_t)c->npages * d->page_size, true);
+
+		if (n <= 0)
+			break;
+		c->npages++;
+	}
+	cpu_load_page(d, c);
+}
+
+/*
+ * drain_read - read everything the buffers hold now and hand each record
+ * to @fn in timestamp order. A record that follows lost events carries
+ * their count in missed_events (-1: unknown). Returns the record count.
+ */
+long drain_read(struct drain *d, drain_record_fn fn, void *ctx)
+{
+	long count = 0;
+
+	for (int i = 0; i < d->ncpu; i++)
+		cpu_fill(d, &d->cpus[i]);
+	for (;;) {
+		struct drain_cpu *best = NULL;
+		struct tep_record rec;
+
+		for (int i = 0; i < d->ncpu; i++)
+			if (d->cpus[i].data && (!best || d->cpus[i].ts < best->ts))
+				best = &d->cpus[i];
+		if (!best)
+			break;
+		memset(&rec, 0, sizeof(rec));
+		rec.ts = best->ts;
+		rec.data = best->data;
+		rec.size = kbuffer_event_size(best->kbuf);
+		rec.record_size = kbuffer_curr_size(best->kbuf);
+		rec.cpu = best->cpu;
+		rec.missed_events = best->missed;
+		rec.locked = 1;
+		if (best->missed) {
+			if (best->missed < 0)
+				best->lost_unknown = true;
+			else
+				best->lost += best->missed;
+			best->missed = 0;
+		}
+		fn(&rec, ctx);
+		count++;
+		cpu_next(d, best);
+	}
+	return count;
+}
+
+/* Events lost on @cpu according to the kernel's per-CPU stats. */
+static unsigned long long stats_lost(struct drain *d, int cpu)
+{
+	char path[64], *text;
+	unsigned long long overrun = 0, dropped = 0;
+	const char *p;
+
+	snprintf(path, sizeof(path), "per_cpu/cpu%d/stats", cpu);
+	text = tracefs_instance_file_read(d->inst, path, NULL);
+	if (!text)
+		return 0;
+	p = strstr(text, "\noverrun:");
+	if (!p && str_starts(text, "overrun:"))
+		p = text - 1;
+	if (p)
+		overrun = strtoull(p + 9, NULL, 10);
+	p = strstr(text, "dropped events:");
+	if (p)
+		dropped = strtoull(p + 15, NULL, 10);
+	free(text);
+	return overrun + dropped;
+}
+
+/*
+ * drain_report_lost - compare the per-CPU stats with what the records said
+ * and report, on stderr, losses not reported yet (no-overwrite mode only
+ * shows them in the stats); @final also prints the run's total
+ */
+void drain_report_lost(struct drain *d, bool final)
+{
+	unsigned long long total = 0;
+	bool unknown = false;
+
+	for (int i = 0; i < d->ncpu; i++) {
+		struct drain_cpu *c = &d->cpus[i];
+		unsigned long long s = stats_lost(d, c->cpu);
+
+		if (s > c->lost) {
+			err_msg("CPU %d: %llu events lost (ring buffer full; raise it with -b KB)",
+				c->cpu, s - c->lost);
+			c->lost = s;
+		}
+		total += c->lost;
+		unknown |= c->lost_unknown;
+	}
+	if (final && (total || unknown))
+		err_msg("%llu%s events lost in all", total, unknown ? "+ (some counts unknown)" : "");
+}
+
+/* drain_lost_total - events known lost so far, all CPUs */
+unsigned long long drain_lost_total(struct drain *d)
+{
+	unsigned long long total = 0;
+
+	for (int i = 0; i < d->ncpu; i++)
+		total += d->cpus[i].lost;
+	return total;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KTP_DRAIN_H
+#define KTP_DRAIN_H
+
+#include <stdbool.h>
+#include <tracefs.h>
+
+struct drain;
+
+/* Called for every record, in timestamp order across CPUs. */
+typedef void (*drain_record_fn)(struct tep_record *rec, void *ctx);
+
+struct drain *drain_open(struct tracefs_instance *inst, struct tep_handle *tep);
+int drain_wait(struct drain *d, int max_ms);
+long drain_read(struct drain *d, drain_record_fn fn, void *ctx);
+void drain_adapt(struct drain *d, long events, unsigned long long elapsed_ns);
+void drain_report_lost(struct drain *d, bool final);
+unsigned long long drain_lost_total(struct drain *d);
+void drain_close(struct drain *d);
+
+#endif

@@ -1,0 +1,638 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Event lines in the shape of the kernel's trace file:
+ *
+ *   comm-pid [cpu] flags timestamp: event: (location) name=value ...
+ *
+ * Probe events, syscall events and stack traces are printed by plans made
+ * once per event type from its format, the way the kernel prints them
+ * (kprobe locations as sym+off/size, string faults as (fault)); any other
+ * event goes through libtraceevent. Bytes from the traced process are
+ * escaped (outbuf.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <limits.h>
+#include <stdio.h>
+
+#include <tracefs.h>
+
+#include "format.h"
+#include "utils.h"
+
+enum arg_kind { ARG_UNSIGNED, ARG_SIGNED, ARG_HEX, ARG_STRING, ARG_SYMBOL, ARG_CHAR };
+
+struct plan_arg {
+	struct tep_format_field *field;
+	enum arg_kind kind;
+	int elem_size;
+	int count;			/* 0: scalar, else array length */
+};
+
+enum plan_kind {
+	PLAN_TEP,			/* libtraceevent's print fmt */
+	PLAN_PROBE,
+	PLAN_SYSCALL_ENTER,
+	PLAN_SYSCALL_EXIT,
+	PLAN_KERNEL_STACK,
+	PLAN_USER_STACK,
+};
+
+struct event_plan {
+	enum plan_kind kind;
+	struct tep_event *event;
+	struct tep_format_field *ip, *func, *ret_ip;	/* probe location */
+	struct plan_arg *args;
+	int nargs;
+	char *sys_name;					/* "sys_openat" */
+	struct tep_format_field *size, *caller, *ret;
+};
+
+struct formatter {
+	struct tep_handle *tep;
+	struct outbuf *out;
+	struct trace_seq seq;
+	bool lazy_flags;
+	bool live;			/* the events are from this machine, now */
+	unsigned long long cmdlines_read;
+	struct event_plan **plans;	/* by event id */
+	int nplans;
+	int last_pid;
+	char last_comm[64];
+};
+
+/* Kernels from 6.12 on encode NEED_RESCHED_LAZY in bit 1 of the flags. */
+bool kernel_has_lazy_flags(const char *release)
+{
+	int major = 0, minor = 0;
+
+	if (sscanf(release, "%d.%d", &major, &minor) != 2)
+		return true;
+	return major > 6 || (major == 6 && minor >= 12);
+}
+
+/*
+ * formatter_new - a formatter for events of @tep that appends to @out
+ * @live: the events happen on this machine now, so /proc and the kernel's
+ *	  saved_cmdlines can name their processes
+ */
+struct formatter *formatter_new(struct tep_handle *tep, struct outbuf *out, bool lazy_flags,
+				 bool live)
+{
+	struct formatter *f = xcalloc(1, sizeof(*f));
+
+	f->tep = tep;
+	f->out = out;
+	f->lazy_flags = lazy_flags;
+	f->live = live;
+	f->last_pid = -1;
+	trace_seq_init(&f->seq);
+	return f;
+}
+
+static void plan_free(struct event_plan *p)
+{
+	if (!p)
+		return;
+	free(p->args);
+	free(p->sys_name);
+	free(p);
+}
+
+/* formatter_free - release the formatter and its plans */
+void formatter_free(struct formatter *f)
+{
+	if (!f)
+		return;
+	for (int i = 0; i < f->nplans; i++)
+		plan_free(f->plans[i]);
+	free(f->plans);
+	trace_seq_destroy(&f->seq);
+	free(f);
+}
+
+/* The element kind of one printf conversion of a probe print fmt. */
+static int parse_conversion(const char *fmt, enum arg_kind *kind)
+{
+	static const struct { const char *conv; enum arg_kind kind; } convs[] = {
+		{ "\"%s\"", ARG_STRING }, { "\\\"%s\\\"", ARG_STRING }, { "0x%x", ARG_HEX }, { "0x%Lx", ARG_HEX },
+		{ "0x%llx", ARG_HEX }, { "0x%lx", ARG_HEX }, { "%u", ARG_UNSIGNED },
+		{ "%Lu", ARG_UNSIGNED }, { "%llu", ARG_UNSIGNED }, { "%lu", ARG_UNSIGNED },
+		{ "%d", ARG_SIGNED }, { "%Ld", ARG_SIGNED }, { "%lld", ARG_SIGNED },
+		{ "%ld", ARG_SIGNED }, { "%pS", ARG_SYMBOL }, { "%ps", ARG_SYMBOL },
+		{ "'%c'", ARG_CHAR },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(convs); i++)
+		if (!strcmp(fmt, convs[i].conv)) {
+			*kind = convs[i].kind;
+			return 0;
+		}
+	return -1;
+}
+
+static int elem_size_of(const struct tep_format_field *field, int count)
+{
+	const char *t = field->type;
+	size_t len = strcspn(t, "[ ");
+
+	if (len >= 2 && !strncmp(t + len - 2, "64", 2))
+		return 8;
+	if (len >= 2 && !strncmp(t + len - 2, "32", 2))
+		return 4;
+	if (len >= 2 && !strncmp(t + len - 2, "16", 2))
+		return 2;
+	if (len >= 1 && t[len - 1] == '8')
+		return 1;
+	return count ? field->size / count : field->size;
+}
+
+/*
+ * A plan for a kprobe/uprobe event: its print fmt is "(%lx) a=FMT b=FMT"
+ * or "(%lx <- %lx) ...", one " NAME=FMT" per fetch argument.
+ */
+static struct event_plan *plan_probe(struct tep_event *ev)
+{
+	const char *fmt = ev->print_fmt.format;
+	struct event_plan *p;
+	char *copy, *tok, *save = NULL;
+
+	if (!fmt || (!str_starts(fmt, "(%lx)") && !str_starts(fmt, "(%lx <- %lx)")))
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
+	p->kind = PLAN_PROBE;
+	p->event = ev;
+	p->ip = tep_find_field(ev, "__probe_ip");
+	p->func = tep_find_field(ev, "__probe_func");
+	p->ret_ip = tep_find_field(ev, "__probe_ret_ip");
+	if (!p->ip && !(p->func && p->ret_ip))
+		goto fail;
+	copy = xstrdup(strchr(fmt, ')') + 1);
+	p->args = xcalloc(ev->format.nr_fields + 1, sizeof(*p->args));
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		char *eq = strchr(tok, '='), *conv;
+		struct plan_arg *a = &p->args[p->nargs];
+
+		if (!eq || p->nargs >= ev->format.nr_fields)
+			goto fail_copy;
+		*eq = '\0';
+		a->field = tep_find_field(ev, tok);
+		if (!a->field)
+			goto fail_copy;
+		conv = eq + 1;
+		if (conv[0] == '{') {
+			char *comma = strpbrk(conv, ",}");
+
+			a->count = 1;
+			for (char *c = conv; *c; c++)
+				a->count += *c == ',';
+			*comma = '\0';
+			conv++;
+		}
+		if (parse_conversion(conv, &a->kind))
+			goto fail_copy;
+		if (a->kind == ARG_STRING && a->count)
+			goto fail_copy;	/* string arrays: leave to libtraceevent */
+		a->elem_size = elem_size_of(a->field, a->count);
+		if (a->count && a->elem_size * a->count > a->field->size)
+			goto fail_copy;
+		p->nargs++;
+	}
+	free(copy);
+	return p;
+fail_copy:
+	free(copy);
+fail:
+	plan_free(p);
+	return NULL;
+}
+
+static struct event_plan *plan_syscall(struct tep_event *ev)
+{
+	bool enter = str_starts(ev->name, "sys_enter_");
+	struct event_plan *p;
+
+	if (strcmp(ev->system, "syscalls") ||
+	    (!enter && !str_starts(ev->name, "sys_exit_")))
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
+	p->event = ev;
+	p->sys_name = xasprintf("sys_%s", ev->name + (enter ? 10 : 9));
+	if (enter) {
+		p->kind = PLAN_SYSCALL_ENTER;
+		return p;
+	}
+	p->kind = PLAN_SYSCALL_EXIT;
+	p->ret = tep_find_field(ev, "ret");
+	if (!p->ret) {
+		plan_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static struct event_plan *plan_stack(struct tep_event *ev)
+{
+	struct event_plan *p;
+
+	if (strcmp(ev->system, "ftrace") ||
+	    (strcmp(ev->name, "kernel_stack") && strcmp(ev->name, "user_stack")))
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
+	p->event = ev;
+	p->kind = ev->name[0] == 'k' ? PLAN_KERNEL_STACK : PLAN_USER_STACK;
+	p->size = tep_find_field(ev, "size");
+	p->caller = tep_find_field(ev, "caller");
+	if (!p->caller) {
+		plan_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static struct event_plan *plan_for(struct formatter *f, struct tep_event *ev)
+{
+	struct event_plan *p;
+
+	if (ev->id < 0 || ev->id > 1 << 20)
+		return NULL;
+	if (ev->id >= f->nplans) {
+		int n = ev->id + 64;
+
+		f->plans = xrealloc(f->plans, n * sizeof(*f->plans));
+		memset(f->plans + f->nplans, 0, (n - f->nplans) * sizeof(*f->plans));
+		f->nplans = n;
+	}
+	p = f->plans[ev->id];
+	if (p)
+		return p;
+	p = plan_probe(ev);
+	if (!p)
+		p = plan_syscall(ev);
+	if (!p)
+		p = plan_stack(ev);
+	if (!p) {
+		p = xcalloc(1, sizeof(*p));
+		p->kind = PLAN_TEP;
+		p->event = ev;
+	}
+	f->plans[ev->id] = p;
+	return p;
+}
+
+/* The irqs-off / need-resched / hardirq / preempt columns, as the kernel prints them. */
+static void put_latency(struct formatter *f, const unsigned char *data)
+{
+	static const char hexd[] = "0123456789abcdef";
+	unsigned int flags = data[2], pc = data[3];
+	bool bh_off = flags & 0x80, nmi = flags & 0x40, hard = flags & 0x08, soft = flags & 0x10;
+	bool irqs_off = flags & 0x01, nr = flags & 0x04, pr = flags & 0x20;
+	bool lazy = f->lazy_flags && (flags & 0x02);
+	char c[5];
+
+	c[0] = irqs_off && bh_off ? 'D' : irqs_off ? 'd' : bh_off ? 'b' :
+	       (!f->lazy_flags && (flags & 0x02)) ? 'X' : '.';
+	if (nr && lazy && pr)
+		c[1] = 'B';
+	else if (nr && pr)
+		c[1] = 'N';
+	else if (lazy && pr)
+		c[1] = 'L';
+	else if (nr && lazy)
+		c[1] = 'b';
+	else if (nr)
+		c[1] = 'n';
+	else if (pr)
+		c[1] = 'p';
+	else if (lazy)
+		c[1] = 'l';
+	else
+		c[1] = '.';
+	c[2] = nmi && hard ? 'Z' : nmi ? 'z' : hard && soft ? 'H' : hard ? 'h' : soft ? 's' : '.';
+	c[3] = pc & 0xf ? hexd[pc & 0xf] : '.';
+	c[4] = pc & 0xf0 ? hexd[pc >> 4] : '.';
+	outbuf_add(f->out, c, 5);
+}
+
+/* formatter_set_comm - the command name to show for @pid from now on */
+void formatter_set_comm(struct formatter *f, int pid, const char *comm)
+{
+	if (tep_is_pid_registered(f->tep, pid))
+		tep_override_comm(f->tep, comm, pid);
+	else
+		tep_register_comm(f->tep, comm, pid);
+	if (pid == f->last_pid)
+		f->last_pid = -1;
+}
+
+/*
+ * The comm of @pid: known to the tep; else, live, /proc/PID/comm or the
+ * kernel's saved_cmdlines (for processes that are gone); else "<...>".
+ */
+static const char *comm_of(struct formatter *f, int pid)
+{
+	char path[64], buf[64] = "";
+	FILE *file;
+
+	if (pid == f->last_pid)
+		return f->last_comm;
+	f->last_pid = pid;
+	if (!pid) {
+		snprintf(f->last_comm, sizeof(f->last_comm), "<idle>");
+		return f->last_comm;
+	}
+	if (!tep_is_pid_registered(f->tep, pid) && f->live) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		file = fopen(path, "r");
+		if (file) {
+			if (fgets(buf, sizeof(buf), file))
+				buf[strcspn(buf, "\n")] = '\0';
+			fclose(file);
+		}
+		if (*buf) {
+			tep_register_comm(f->tep, buf, pid);
+		} else if (now_ns() - f->cmdlines_read > 10000000ULL) {
+			tracefs_load_cmdlines(NULL, f->tep);
+			f->cmdlines_read = now_ns();
+		}
+	}
+	snprintf(f->last_comm, sizeof(f->last_comm), "%s", tep_data_comm_from_pid(f->tep, pid));
+	return f->last_comm;
+}
+
+static void put_header(struct formatter *f, struct tep_record *rec, int pid)
+{
+	const char *comm = comm_of(f, pid);
+	unsigned long long us = (rec->ts + 500) / 1000;
+	size_t len = strlen(comm), start;
+
+	/* "%16s-%-7d [%03d] " with an escaped comm */
+	start = f->out->len;
+	outbuf_escaped(f->out, comm, len);
+	len = f->out->len - start;
+	if (len < 16) {
+		outbuf_reserve(f->out, 16);
+		memmove(f->out->buf + start + 16 - len, f->out->buf + start, len);
+		memset(f->out->buf + start, ' ', 16 - len);
+		f->out->len = start + 16;
+	}
+	outbuf_printf(f->out, "-%-7d [%03d] ", pid, rec->cpu);
+	put_latency(f, rec->data);
+	outbuf_printf(f->out, " %5llu.%06llu: ", us / 1000000, us % 1000000);
+}
+
+static unsigned long long read_num(struct formatter *f, const void *data, int size)
+{
+	return tep_read_number(f->tep, data, size);
+}
+
+/* A kernel address the kernel's way: "sym+0xoff/0xsize", "sym" or "0x..." */
+static void put_ksym(struct formatter *f, unsigned long long addr, bool offset)
+{
+	const char *name;
+	unsigned long long start;
+	unsigned long size;
+
+	if (tep_find_function_info(f->tep, addr, &name, &start, &size) && name) {
+		outbuf_puts(f->out, name);
+		if (offset)
+			outbuf_printf(f->out, "+0x%llx/0x%lx", addr - start, size);
+	} else {
+		outbuf_printf(f->out, "0x%llx", addr);
+	}
+}
+
+/* Is @addr a kernel text address we can name? (kprobe vs uprobe locations) */
+static bool is_ksym(struct formatter *f, unsigned long long addr)
+{
+	return tep_find_function(f->tep, addr) != NULL;
+}
+
+static void put_value(struct formatter *f, const struct plan_arg *a, const unsigned char *p)
+{
+	unsigned long long v = read_num(f, p, a->elem_size);
+	int bits = a->elem_size * 8;
+
+	switch (a->kind) {
+	case ARG_UNSIGNED:
+		outbuf_printf(f->out, "%llu", v);
+		break;
+	case ARG_SIGNED:
+		if (bits < 64 && (v & (1ULL << (bits - 1))))
+			v |= ~0ULL << bits;
+		outbuf_printf(f->out, "%lld", (long long)v);
+		break;
+	case ARG_HEX:
+		outbuf_printf(f->out, "0x%llx", v);
+		break;
+	case ARG_SYMBOL:
+		put_ksym(f, v, true);
+		break;
+	case ARG_CHAR:
+		outbuf_putc(f->out, '\'');
+		outbuf_escaped(f->out, p, 1);
+		outbuf_putc(f->out, '\'');
+		break;
+	case ARG_STRING:
+		break;
+	}
+}
+
+/* A __data_loc string: "text", or (fault) when the kernel could not read it. */
+static void put_data_loc_string(struct formatter *f, struct tep_record *rec,
+				const struct tep_format_field *field)
+{
+	unsigned int dl = read_num(f, (char *)rec->data + field->offset, 4);
+	unsigned int off = dl & 0xffff, len = dl >> 16;
+
+	if (field->flags & TEP_FIELD_IS_RELATIVE)
+		off += field->offset + 4;
+	if (!len) {
+		outbuf_puts(f->out, "(fault)");
+		return;
+	}
+	if (off + len > (unsigned int)rec->size) {
+		outbuf_puts(f->out, "<OVERFLOW>");
+		return;
+	}
+	if (((char *)rec->data)[off + len - 1] == '\0')
+		len--;
+	outbuf_putc(f->out, '"');
+	outbuf_escaped(f->out, (char *)rec->data + off, len);
+	outbuf_putc(f->out, '"');
+}
+
+static void print_probe(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
+{
+	const unsigned char *data = rec->data;
+
+	outbuf_puts(f->out, p->event->name);
+	outbuf_puts(f->out, ": (");
+	if (p->ip) {
+		unsigned long long ip = read_num(f, data + p->ip->offset, p->ip->size);
+
+		if (is_ksym(f, ip))
+			put_ksym(f, ip, true);
+		else
+			outbuf_printf(f->out, "0x%llx", ip);
+	} else {
+		unsigned long long ret = read_num(f, data + p->ret_ip->offset, p->ret_ip->size);
+		unsigned long long func = read_num(f, data + p->func->offset, p->func->size);
+
+		if (is_ksym(f, func)) {
+			put_ksym(f, ret, true);
+			outbuf_puts(f->out, " <- ");
+			put_ksym(f, func, false);
+		} else {
+			outbuf_printf(f->out, "0x%llx <- 0x%llx", ret, func);
+		}
+	}
+	outbuf_putc(f->out, ')');
+	for (int i = 0; i < p->nargs; i++) {
+		const struct plan_arg *a = &p->args[i];
+
+		outbuf_putc(f->out, ' ');
+		outbuf_puts(f->out, a->field->name);
+		outbuf_putc(f->out, '=');
+		if (a->field->offset + a->field->size > rec->size) {
+			outbuf_puts(f->out, "<OVERFLOW>");
+			continue;
+		}
+		if (a->kind == ARG_STRING) {
+			put_data_loc_string(f, rec, a->field);
+			continue;
+		}
+		if (!a->count) {
+			put_value(f, a, data + a->field->offset);
+			continue;
+		}
+		outbuf_putc(f->out, '{');
+		for (int k = 0; k < a->count; k++) {
+			if (k)
+				outbuf_putc(f->out, ',');
+			put_value(f, a, data + a->field->offset + k * a->elem_size);
+		}
+		outbuf_putc(f->out, '}');
+	}
+}
+
+/* Whether a syscall argument of C type @type is a 32-bit int in a long slot. */
+static bool is_int_type(const char *type)
+{
+	return !strcmp(type, "int") || !strcmp(type, "unsigned int");
+}
+
+static void print_syscall(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
+{
+	const unsigned char *data = rec->data;
+	struct tep_format_field *field;
+	bool first = true;
+
+	outbuf_puts(f->out, p->sys_name);
+	if (p->kind == PLAN_SYSCALL_EXIT) {
+		outbuf_printf(f->out, " -> 0x%llx",
+			      read_num(f, data + p->ret->offset, p->ret->size));
+		return;
+	}
+	outbuf_putc(f->out, '(');
+	for (field = p->event->format.fields; field; field = field->next) {
+		unsigned long long v;
+
+		if (!strcmp(field->name, "__syscall_nr"))
+			continue;
+		if (field->offset + field->size > rec->size)
+			break;
+		v = read_num(f, data + field->offset, field->size);
+		if (is_int_type(field->type))
+			v &= 0xffffffffULL;
+		outbuf_printf(f->out, "%s%s: %#llx", first ? "" : ", ", field->name, v);
+		first = false;
+	}
+	outbuf_putc(f->out, ')');
+}
+
+static void print_stack(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
+{
+	const unsigned char *data = rec->data;
+	int lsize = tep_get_long_size(f->tep) > 0 ? tep_get_long_size(f->tep) : (int)sizeof(long);
+	int n = (rec->size - p->caller->offset) / lsize;
+	if (p->size) {
+		int sz = read_num(f, data + p->size->offset, p->size->size);
+
+		if (sz >= 0 && sz < n)
+			n = sz;
+	}
+	outbuf_puts(f->out, p->kind == PLAN_KERNEL_STACK ? "<stack trace>" : "<user stack trace>");
+	for (int i = 0; i < n; i++) {
+		unsigned long long addr = read_num(f, data + p->caller->offset + i * lsize, lsize);
+
+		if (p->kind == PLAN_KERNEL_STACK && (addr == ~0ULL || (lsize == 4 && addr == 0xffffffffULL)))
+			break;
+		if (p->kind == PLAN_USER_STACK && !addr)
+			break;
+		outbuf_puts(f->out, "\n => ");
+		if (p->kind == PLAN_KERNEL_STACK)
+			put_ksym(f, addr, false);
+		else
+			outbuf_printf(f->out, "0x%llx", addr);
+	}
+}
+
+static void print_tep(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
+{
+	size_t start;
+
+	outbuf_puts(f->out, p->event->name);
+	outbuf_puts(f->out, ": ");
+	trace_seq_reset(&f->seq);
+	tep_print_event(f->tep, &f->seq, rec, "%s", TEP_PRINT_INFO);
+	start = f->out->len;
+	outbuf_add(f->out, f->seq.buffer, f->seq.len);
+	outbuf_sanitize_from(f->out, start);
+}
+
+/* formatter_record - append the line(s) for one record to the output */
+void formatter_record(struct formatter *f, struct tep_record *rec)
+{
+	struct tep_event *ev = tep_find_event_by_record(f->tep, rec);
+	struct event_plan *p;
+	int pid;
+
+	if (!ev || rec->size < 8)
+		return;
+	p = plan_for(f, ev);
+	pid = tep_data_pid(f->tep, rec);
+	put_header(f, rec, pid);
+	switch (p ? p->kind : PLAN_TEP) {
+	case PLAN_PROBE:
+		print_probe(f, p, rec);
+		break;
+	case PLAN_SYSCALL_ENTER:
+	case PLAN_SYSCALL_EXIT:
+		print_syscall(f, p, rec);
+		break;
+	case PLAN_KERNEL_STACK:
+	case PLAN_USER_STACK:
+		print_stack(f, p, rec);
+		break;
+	case PLAN_TEP:
+		if (p)
+			print_tep(f, p, rec);
+		break;
+	}
+	outbuf_putc(f->out, '\n');
+}
+
+/* format_column_header - the kernel's column legend (-H) */
+void format_column_header(struct outbuf *o)
+{
+	outbuf_puts(o,
+		"#                                _-----=> irqs-off/BH-disabled\n"
+		"#                               / _----=> need-resched\n"
+		"#                              | / _---=> hardirq/softirq\n"
+		"#                              || / _--=> preempt-depth\n"
+		"#                              ||| / _-=> migrate-disable\n"
+		"#                              |||| /     delay\n"
+		"#           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION\n"
+		"#              | |         |   |||||     |         |\n");
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KTP_FORMAT_H
+#define KTP_FORMAT_H
+
+#include <stdbool.h>
+#include <event-parse.h>
+
+#include "outbuf.h"
+
+struct formatter;
+
+struct formatter *formatter_new(struct tep_handle *tep, struct outbuf *out, bool lazy_flags,
+				 bool live);
+void formatter_free(struct formatter *f);
+void formatter_record(struct formatter *f, struct tep_record *rec);
+void formatter_set_comm(struct formatter *f, int pid, const char *comm);
+void format_column_header(struct outbuf *o);
+bool kernel_has_lazy_flags(const char *release);
+
+#endif

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The output buffer: lines are built here and written once per batch, and
+ * bytes that came from a traced process are C-escaped on the way in, so a
+ * control character never reaches the terminal and a newline never splits
+ * a line.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "outbuf.h"
+#include "utils.h"
+
+/* outbuf_init - an empty buffer that flushes to @file */
+void outbuf_init(struct outbuf *o, FILE *file)
+{
+	memset(o, 0, sizeof(*o));
+	o->file = file;
+	o->cap = 1 << 16;
+	o->buf = xcalloc(1, o->cap);
+}
+
+/* outbuf_free - release the buffer (unflushed data is dropped) */
+void outbuf_free(struct outbuf *o)
+{
+	free(o->buf);
+	o->buf = NULL;
+	o->len = o->cap = 0;
+}
+
+/* outbuf_reserve - make room for @n more bytes */
+void outbuf_reserve(struct outbuf *o, size_t n)
+{
+	if (o->len + n + 1 <= o->cap)
+		return;
+	while (o->len + n + 1 > o->cap)
+		o->cap *= 2;
+	o->buf = xrealloc(o->buf, o->cap);
+}
+
+/* outbuf_add - append @n bytes as they are (trusted text only) */
+void outbuf_add(struct outbuf *o, const char *s, size_t n)
+{
+	outbuf_reserve(o, n);
+	memcpy(o->buf + o->len, s, n);
+	o->len += n;
+}
+
+/* outbuf_puts - append a trusted NUL-terminated string */
+void outbuf_puts(struct outbuf *o, const char *s)
+{
+	outbuf_add(o, s, strlen(s));
+}
+
+/* outbuf_putc - append one trusted byte */
+void outbuf_putc(struct outbuf *o, char c)
+{
+	outbuf_reserve(o, 1);
+	o->buf[o->len++] = c;
+}
+
+/* outbuf_printf - append formatted trusted text */
+void outbuf_printf(struct outbuf *o, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= o->cap - o->len) {
+		outbuf_reserve(o, n);
+		va_start(ap, fmt);
+		vsnprintf(o->buf + o->len, o->cap - o->len, fmt, ap);
+		va_end(ap);
+	}
+	o->len += n;
+}
+
+static bool needs_escape(unsigned char c)
+{
+	return c < 0x20 || c >= 0x7f || c == '\\' || c == '"';
+}
+
+/*
+ * outbuf_escaped - append untrusted bytes C-escaped: \n \t \r \\ \" and
+ * \xNN for every other byte outside printable ASCII
+ */
+void outbuf_escaped(struct outbuf *o, const void *data, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *s = data;
+	size_t i, start = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = s[i];
+		char *p;
+
+		if (!needs_escape(c))
+			continue;
+		outbuf_add(o, (const char *)s + start, i - start);
+		start = i + 1;
+		outbuf_reserve(o, 4);
+		p = o->buf + o->len;
+		*p++ = '\\';
+		switch (c) {
+		case '\n': *p++ = 'n'; break;
+		case '\t': *p++ = 't'; break;
+		case '\r': *p++ = 'r'; break;
+		case '\\': *p++ = '\\'; break;
+		case '"': *p++ = '"'; break;
+		default:
+			*p++ = 'x';
+			*p++ = hex[c >> 4];
+			*p++ = hex[c & 15];
+		}
+		o->len = p - o->buf;
+	}
+	outbuf_add(o, (const char *)s + start, len - start);
+}
+
+/*
+ * outbuf_sanitize_from - escape control bytes in text appended since @from
+ * by code that does not escape (libtraceevent's formatting)
+ */
+void outbuf_sanitize_from(struct outbuf *o, size_t from)
+{
+	size_t n = o->len - from, i;
+	char *copy;
+
+	for (i = from; i < o->len; i++) {
+		unsigned char c = o->buf[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			break;
+	}
+	if (i == o->len)
+		return;
+	copy = xstrndup(o->buf + from, n);
+	o->len = from;
+	for (i = 0; i < n; i++) {
+		unsigned char c = copy[i];
+
+		if (c < 0x20 || c >= 0x7f)
+			outbuf_escaped(o, &copy[i], 1);
+		else
+			outbuf_putc(o, c);
+	}
+	free(copy);
+}
+
+/* outbuf_flush - write everything out; -1 when the reader is gone (EPIPE) */
+int outbuf_flush(struct outbuf *o)
+{
+	size_t done = 0;
+	int fd = fileno(o->file);
+
+	fflush(o->file);
+	while (done < o->len && !o->broken) {
+		ssize_t n = write(fd, o->buf + done, o->len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			o->broken = true;
+			break;
+		}
+		done += n;
+	}
+	o->len = 0;
+	return o->broken ? -1 : 0;
+}

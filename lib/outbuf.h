@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KTP_OUTBUF_H
+#define KTP_OUTBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+/* Output collected for one batch of events, written with one write. */
+struct outbuf {
+	char *buf;
+	size_t len, cap;
+	FILE *file;
+	bool broken;		/* the reader went away (EPIPE) */
+};
+
+void outbuf_init(struct outbuf *o, FILE *file);
+void outbuf_free(struct outbuf *o);
+void outbuf_reserve(struct outbuf *o, size_t n);
+void outbuf_add(struct outbuf *o, const char *s, size_t n);
+void outbuf_puts(struct outbuf *o, const char *s);
+void outbuf_putc(struct outbuf *o, char c);
+void outbuf_printf(struct outbuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void outbuf_escaped(struct outbuf *o, const void *data, size_t len);
+void outbuf_sanitize_from(struct outbuf *o, size_t from);
+int outbuf_flush(struct outbuf *o);
+
+#endif

@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A live run: the session's instance and group are set up, the probes
+ * defined, filtered and armed, the events streamed until the end, and
+ * everything removed again, on every path out.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "drain.h"
+#include "format.h"
+#include "outbuf.h"
+#include "session.h"
+#include "tidset.h"
+#include "tracer.h"
+#include "utils.h"
+
+#define CLONE_THREAD_FLAG 0x00010000ULL
+
+struct tracer {
+	const struct tracer_opts *o;
+	struct probe_spec *specs;
+	int n;
+	struct session sess;
+	struct tep_handle *tep;
+	struct drain *drain;
+	struct formatter *fmt;
+	struct outbuf out;
+	struct tidset tids;		/* -p: the threads followed */
+	struct tep_event *newtask;	/* task:task_newtask, with -p */
+	struct tep_event *fork, *exec;	/* keep comms right; printed only if asked for */
+	bool print_fork, print_exec, print_newtask;
+	unsigned long long events;
+	unsigned long long last_cmdline_load;
+};
+
+/* The system (group) of spec @ps's event in this run. */
+static const char *spec_system(const struct tracer *t, const struct probe_spec *ps)
+{
+	return probe_spec_is_dynamic(ps) ? t->sess.name : ps->system;
+}
+
+/* Write every probe definition into the run's group. */
+static int define_probes(struct tracer *t)
+{
+	for (int i = 0; i < t->n && !ktp_stop; i++) {
+		struct probe_spec *ps = &t->specs[i];
+		char *line;
+		int err;
+
+		if (!probe_spec_is_dynamic(ps))
+			continue;
+		line = probe_spec_definition(ps, t->sess.name);
+		err = session_define(&t->sess, line, ps->event, probe_spec_is_user(ps));
+		free(line);
+		if (err)
+			return -1;
+	}
+	return ktp_stop ? -1 : 0;
+}
+
+/* Parse the formats of the systems the run reads (our group, tracepoints, stacks). */
+static int load_events(struct tracer *t)
+{
+	struct strv sys = { 0 };
+
+	strv_push(&sys, xstrdup(t->sess.name));
+	strv_push(&sys, xstrdup("ftrace"));
+	strv_push(&sys, xstrdup("sched"));
+	if (t->o->pid)
+		strv_push(&sys, xstrdup("task"));
+	for (int i = 0; i < t->n; i++)
+		if (!probe_spec_is_dynamic(&t->specs[i]) && !strv_contains(&sys, t->specs[i].system))
+			strv_push(&sys, xstrdup(t->specs[i].system));
+	t->tep = tracefs_local_events_system(NULL, (const char *const *)sys.v);
+	strv_free(&sys);
+	if (!t->tep) {
+		err_msg("cannot read the event formats from tracefs: %s", strerror(errno));
+		return -1;
+	}
+	for (int i = 0; i < t->n; i++) {
+		struct probe_spec *ps = &t->specs[i];
+
+		if (!tep_find_event_by_name(t->tep, spec_system(t, ps), ps->event)) {
+			err_msg("event %s:%s has no readable format", spec_system(t, ps), ps->event);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* -v: print each event's format file, as the kernel has it. */
+static void print_formats(struct tracer *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		struct probe_spec *ps = &t->specs[i];
+		char *fmt = tracefs_event_file_read(NULL, spec_system(t, ps), ps->event, "format", NULL);
+
+		if (fmt) {
+			fputs(fmt, t->o->out);
+			free(fmt);
+		}
+	}
+	fflush(t->o->out);
+}
+
+/* Apply each event's filter in the instance; a rejection shows the kernel's error_log. */
+static int apply_filters(struct tracer *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		struct probe_spec *ps = &t->specs[i];
+		struct tep_event *ev;
+		char *entry;
+
+		if (!ps->filter)
+			continue;
+		ev = tep_find_event_by_name(t->tep, spec_system(t, ps), ps->event);
+		if (tracefs_event_filter_apply(t->sess.inst, ev, ps->filter) >= 0)
+			continue;
+		entry = tracefs_error_last(t->sess.inst);
+		if (entry && *entry) {
+			char *what = xasprintf("bad filter for %s", ps->event);
+			size_t n = strlen(entry);
+
+			while (n && entry[n - 1] == '\n')
+				entry[--n] = '\0';
+			session_print_kernel_error(what, entry);
+			free(what);
+		} else {
+			err_msg("bad filter for %s: '%s' (%s)", ps->event, ps->filter, strerror(errno));
+		}
+		free(entry);
+		return -1;
+	}
+	return 0;
+}
+
+/* -p / -L: restrict the instance's events to the process's threads or one thread. */
+static int restrict_pids(struct tracer *t)
+{
+	struct strv pids = { 0 };
+	char *list;
+	int ret;
+
+	if (t->o->tid) {
+		char path[64];
+
+		snprintf(path, sizeof(path), "/proc/%d", (int)t->o->tid);
+		if (access(path, F_OK)) {
+			err_msg("no thread %d", (int)t->o->tid);
+			return -1;
+		}
+		strv_push(&pids, xasprintf("%d", (int)t->o->tid));
+	} else {
+		if (tidset_add_threads(&t->tids, t->o->pid)) {
+			err_msg("no process %d", (int)t->o->pid);
+			return -1;
+		}
+		for (int i = 0; i < t->tids.cap; i++)
+			if (t->tids.slots[i] > 0)
+				strv_push(&pids, xasprintf("%d", t->tids.slots[i]));
+		/* children are added by the kernel; threads among them are told apart later */
+		if (tracefs_option_enable(t->sess.inst, TRACEFS_OPTION_EVENT_FORK)) {
+			err_msg("cannot enable the event-fork option: %s", strerror(errno));
+			strv_free(&pids);
+			return -1;
+		}
+		t->newtask = tep_find_event_by_name(t->tep, "task", "task_newtask");
+	}
+	list = strv_join(&pids, " ", INT_MAX);
+	ret = tracefs_instance_file_write(t->sess.inst, "set_event_pid", list);
+	free(list);
+	strv_free(&pids);
+	if (ret < 0) {
+		err_msg("cannot write set_event_pid: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* -s: kernel stacks for kernel-side events (trigger), user stacks for uprobes (option). */
+static int enable_stacks(struct tracer *t)
+{
+	bool user = false;
+
+	for (int i = 0; i < t->n; i++) {
+		struct probe_spec *ps = &t->specs[i];
+
+		if (probe_spec_is_user(ps)) {
+			user = true;
+			continue;
+		}
+		if (tracefs_event_file_write(t->sess.inst, spec_system(t, ps), ps->event,
+					     "trigger", "stacktrace") < 0) {
+			err_msg("cannot add a stacktrace trigger to %s: %s", ps->event, strerror(errno));
+			return -1;
+		}
+	}
+	if (user && tracefs_option_enable(t->sess.inst, TRACEFS_OPTION_USERSTACKTRACE)) {
+		err_msg("cannot enable user stack traces: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Whether the user asked for SYSTEM:EVENT itself (then it is printed too). */
+static bool requested(const struct tracer *t, const char *system, const char *event)
+{
+	for (int i = 0; i < t->n; i++)
+		if (!probe_spec_is_dynamic(&t->specs[i]) && !strcmp(t->specs[i].system, system) &&
+		    !strcmp(t->specs[i].event, event))
+			return true;
+	return false;
+}
+
+/*
+ * The run's own helper events: forks and execs name processes correctly
+ * at the time of each event; the run's own process is never traced.
+ */
+static int enable_context_events(struct tracer *t)
+{
+	char pid[32];
+
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	if (tracefs_file_exists(t->sess.inst, "set_event_notrace_pid"))
+		tracefs_instance_file_write(t->sess.inst, "set_event_notrace_pid", pid);
+	t->print_fork = requested(t, "sched", "sched_process_fork");
+	t->print_exec = requested(t, "sched", "sched_process_exec");
+	t->print_newtask = requested(t, "task", "task_newtask");
+	t->fork = tep_find_event_by_name(t->tep, "sched", "sched_process_fork");
+	t->exec = tep_find_event_by_name(t->tep, "sched", "sched_process_exec");
+	if (t->fork && tracefs_event_enable(t->sess.inst, "sched", "sched_process_fork"))
+		t->fork = NULL;
+	if (t->exec && tracefs_event_enable(t->sess.inst, "sched", "sched_process_exec"))
+		t->exec = NULL;
+	if (t->newtask && tracefs_event_enable(t->sess.inst, "task", "task_newtask")) {
+		err_msg("cannot enable task:task_newtask to follow new threads");
+		return -1;
+	}
+	return 0;
+}
+
+static int enable_events(struct tracer *t)
+{
+	if (enable_context_events(t))
+		return -1;
+	for (int i = 0; i < t->n; i++) {
+		struct probe_spec *ps = &t->specs[i];
+
+		if (tracefs_event_enable(t->sess.inst, spec_system(t, ps), ps->event)) {
+			err_msg("cannot enable %s:%s: %s", spec_system(t, ps), ps->event,
+				strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* -p: learn the threads the process creates (task_newtask with CLONE_THREAD). */
+static void follow_threads(struct tracer *t, struct tep_record *rec, int pid)
+{
+	unsigned long long flags, child;
+
+	if (tidset_has(&t->tids, pid) &&
+	    !tep_read_number_field(tep_find_field(t->newtask, "clone_flags"), rec->data, &flags) &&
+	    (flags & CLONE_THREAD_FLAG) &&
+	    !tep_read_number_field(tep_find_field(t->newtask, "pid"), rec->data, &child))
+		tidset_add(&t->tids, (int)child);
+}
+
+/* A new process has its parent's comm until it execs. */
+static void note_fork(struct tracer *t, struct tep_record *rec)
+{
+	unsigned long long child;
+	int len;
+	const char *comm = tep_get_field_raw(NULL, t->fork, "child_comm", rec, &len, 0);
+
+	if (comm && !tep_read_number_field(tep_find_field(t->fork, "child_pid"), rec->data, &child)) {
+		char name[17];
+
+		snprintf(name, sizeof(name), "%.*s", len, comm);
+		formatter_set_comm(t->fmt, (int)child, name);
+	}
+}
+
+/* After exec the comm is the new program's base name (at most 15 bytes). */
+static void note_exec(struct tracer *t, struct tep_record *rec, int pid)
+{
+	int len;
+	const char *file = tep_get_field_raw(NULL, t->exec, "filename", rec, &len, 0);
+	const char *base;
+	char name[16];
+
+	if (!file || len <= 0)
+		return;
+	base = memrchr(file, '/', len);
+	base = base ? base + 1 : file;
+	len -= base - file;
+	snprintf(name, sizeof(name), "%.*s", len, base);
+	formatter_set_comm(t->fmt, pid, name);
+}
+
+/* Context events update what the run knows; returns true if not to be printed. */
+static bool context_event(struct tracer *t, struct tep_record *rec, int pid)
+{
+	int type = tep_data_type(t->tep, rec);
+
+	if (t->fork && type == t->fork->id) {
+		note_fork(t, rec);
+		return !t->print_fork;
+	}
+	if (t->exec && type == t->exec->id) {
+		note_exec(t, rec, pid);
+		return !t->print_exec;
+	}
+	if (t->newtask && type == t->newtask->id) {
+		follow_threads(t, rec, pid);
+		return !t->print_newtask;
+	}
+	return false;
+}
+
+static void on_record(struct tep_record *rec, void *ctx)
+{
+	struct tracer *t = ctx;
+	int pid;
+
+	if (rec->missed_events) {
+		outbuf_flush(&t->out);
+		if (rec->missed_events > 0)
+			err_msg("CPU %d: %lld events lost here (ring buffer overrun; raise it with -b KB)",
+				rec->cpu, rec->missed_events);
+		else
+			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
+	}
+	pid = tep_data_pid(t->tep, rec);
+	if (context_event(t, rec, pid))
+		return;
+	if (t->o->pid && !tidset_has(&t->tids, pid))
+		return;
+	formatter_record(t->fmt, rec);
+	t->events++;
+}
+
+/* Read and print what is there; false when the output is gone. */
+static bool drain_once(struct tracer *t)
+{
+	unsigned long long start = now_ns();
+	long n = drain_read(t->drain, on_record, t);
+
+	drain_adapt(t->drain, n, now_ns() - start);
+	return outbuf_flush(&t->out) == 0;
+}
+
+static bool process_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* Stream events until a signal, the duration, or the end of the traced process. */
+static void stream(struct tracer *t)
+{
+	unsigned long long start = now_ns(), last_stats = start;
+	unsigned long long end = t->o->duration > 0 ?
+		start + (unsigned long long)(t->o->duration * 1e9) : 0;
+	pid_t watched = t->o->pid ? t->o->pid : t->o->tid;
+
+	while (!ktp_stop) {
+		unsigned long long now = now_ns();
+		int timeout = 1000;
+
+		if (end) {
+			if (now >= end)
+				break;
+			if ((end - now) / 1000000 < (unsigned long long)timeout)
+				timeout = (end - now) / 1000000 + 1;
+		}
+		drain_wait(t->drain, timeout);
+		if (!drain_once(t))
+			break;
+		now = now_ns();
+		if (now - last_stats >= 1000000000ULL) {
+			drain_report_lost(t->drain, false);
+			last_stats = now;
+		}
+		if (watched && !process_alive(watched)) {
+			note_msg("%s %d has exited", t->o->pid ? "process" : "thread", (int)watched);
+			break;
+		}
+	}
+}
+
+/* After disarming: read until every buffer is empty. */
+static void final_drain(struct tracer *t)
+{
+	for (int empty = 0; empty < 2 && !t->out.broken; ) {
+		if (drain_read(t->drain, on_record, t) == 0)
+			empty++;
+		outbuf_flush(&t->out);
+	}
+	drain_report_lost(t->drain, true);
+}
+
+static void banner(struct tracer *t)
+{
+	struct strv names = { 0 };
+	char *list;
+
+	for (int i = 0; i < t->n; i++)
+		strv_push(&names, xstrdup(t->specs[i].event));
+	list = strv_join(&names, ", ", 8);
+	if (t->o->duration > 0)
+		note_msg("tracing %s for %g s", list, t->o->duration);
+	else
+		note_msg("tracing %s; Ctrl-C to end", list);
+	free(list);
+	strv_free(&names);
+}
+
+/*
+ * tracer_run - define, arm and stream @specs until the run ends, then
+ * remove everything. Returns the exit status (0, or 1 after an error).
+ */
+int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o)
+{
+	struct tracer t = { .o = o, .specs = specs, .n = nspecs };
+	struct utsname u;
+	int ret = 1;
+
+	outbuf_init(&t.out, o->out);
+	if (session_create(&t.sess, "ktprobe", o->buffer_kb))
+		goto out;
+	if (ktp_stop || define_probes(&t) || ktp_stop || load_events(&t))
+		goto out;
+	if (o->show_format) {
+		print_formats(&t);
+		ret = 0;
+		goto out;
+	}
+	if (apply_filters(&t) || ((o->pid || o->tid) && restrict_pids(&t)) ||
+	    (o->stacks && enable_stacks(&t)) || ktp_stop)
+		goto out;
+	t.drain = drain_open(t.sess.inst, t.tep);
+	if (!t.drain)
+		goto out;
+	uname(&u);
+	t.fmt = formatter_new(t.tep, &t.out, kernel_has_lazy_flags(u.release), true);
+	tracefs_load_cmdlines(NULL, t.tep);
+	if (ktp_stop || enable_events(&t))
+		goto out;
+	banner(&t);
+	if (o->headers) {
+		format_column_header(&t.out);
+		outbuf_flush(&t.out);
+	}
+	stream(&t);
+	tracefs_event_disable(t.sess.inst, NULL, NULL);
+	final_drain(&t);
+	ret = 0;
+out:
+	if (t.sess.inst)
+		tracefs_event_disable(t.sess.inst, NULL, NULL);
+	drain_close(t.drain);
+	session_destroy(&t.sess);
+	formatter_free(t.fmt);
+	if (t.tep)
+		tep_free(t.tep);
+	tidset_free(&t.tids);
+	outbuf_free(&t.out);
+	return ret;
+}

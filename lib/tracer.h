@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KTP_TRACER_H
+#define KTP_TRACER_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "probe_spec.h"
+
+/* What a live run does with its specs. */
+struct tracer_opts {
+	double duration;		/* -d: seconds, 0 = until a signal */
+	pid_t pid;			/* -p: threads of this process */
+	pid_t tid;			/* -L: this thread only */
+	size_t buffer_kb;		/* -b: per-CPU buffer, 0 = kernel default */
+	bool stacks;			/* -s */
+	bool headers;			/* -H */
+	bool show_format;		/* -v: print formats, then exit */
+	FILE *out;
+};
+
+int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o);
+
+#endif
