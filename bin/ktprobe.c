@@ -97,6 +97,22 @@ static int parse_pid(const char *s, pid_t *out)
 	return 0;
 }
 
+/* Whether a positional argument starts like a SPEC (p: r5: t: "p "), not a FILTER. */
+static bool looks_like_spec(const char *arg)
+{
+	const char *p = arg;
+
+	if (str_starts(arg, "t:"))
+		return true;
+	if (*p != 'p' && *p != 'r')
+		return false;
+	p++;
+	if (*arg == 'r')
+		while (*p >= '0' && *p <= '9')
+			p++;
+	return *p == ':' || *p == ' ' || *p == '\0';
+}
+
 static int parse_cli(int argc, char **argv, struct cli *c)
 {
 	static const struct option longopts[] = {
@@ -115,7 +131,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	int opt;
 
 	c->run.out = stdout;
-	while ((opt = getopt_long(argc, argv, "+FhHsvnd:p:L:l:b:e:f:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "FhHsvnd:p:L:l:b:e:f:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'F': c->force = true; break;
 		case 'H': c->run.headers = true; break;
@@ -173,15 +189,18 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			return -1;
 		}
 	}
-	if (optind < argc) {
-		strv_push(&c->specs, xstrdup(argv[optind++]));
-		strv_push(&c->filters, xstrdup(""));
-	}
-	if (optind < argc)
-		c->filter_all = xstrdup(argv[optind++]);
-	if (optind < argc) {
-		err_msg("unexpected argument '%s' (quote the SPEC and the FILTER)", argv[optind]);
-		return -1;
+	/* perf-tools: SPEC [FILTER]; with -e, positional specs and one FILTER for all */
+	for (bool had_e = c->specs.n > 0; optind < argc; optind++) {
+		if (looks_like_spec(argv[optind]) || (!had_e && !c->specs.n)) {
+			strv_push(&c->specs, xstrdup(argv[optind]));
+			strv_push(&c->filters, xstrdup(""));
+		} else if (!c->filter_all) {
+			c->filter_all = xstrdup(argv[optind]);
+		} else {
+			err_msg("unexpected argument '%s' (quote each SPEC and the FILTER)",
+				argv[optind]);
+			return -1;
+		}
 	}
 	if (c->run.pid && c->run.tid) {
 		err_msg("-p and -L cannot be used together");
@@ -193,13 +212,11 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 /* Root and a mounted tracefs (mounted here if need be), for anything live. */
 static int need_tracefs(void)
 {
-	const char *path = NULL;
-
 	if (geteuid() != 0) {
 		err_msg("tracing needs root (tracefs is root-only); -n and -l work without it");
 		return -1;
 	}
-	if (tracefs_tracing_dir_is_mounted(true, &path) < 0 || !tracefs_tracing_dir()) {
+	if (session_tracefs_mounted(true) < 0 || !tracefs_tracing_dir()) {
 		err_msg("tracefs is not mounted and mounting it failed "
 			"(mount -t tracefs nodev /sys/kernel/tracing): %s", strerror(errno));
 		return -1;
@@ -217,9 +234,10 @@ static int check_tracepoint(const struct probe_spec *ps)
 	if (tracefs_event_file_exists(NULL, ps->system, ps->event, "format"))
 		return 0;
 	events = tracefs_system_events(NULL, ps->system);
-	for (int i = 0; events && events[i] && close.n < 6; i++)
-		if (edit_distance(ps->event, events[i], 3) <= 3 || strstr(events[i], ps->event))
-			strv_push(&close, xstrdup(events[i]));
+	for (int d = 0; d <= 3; d++)
+		for (int i = 0; events && events[i] && close.n < 6; i++)
+			if (edit_distance(ps->event, events[i], 3) == d)
+				strv_push(&close, xstrdup(events[i]));
 	list = strv_join(&close, ", ", 6);
 	if (!events)
 		err_msg("no tracepoint system '%s' (see %s/available_events)", ps->system,
@@ -348,7 +366,7 @@ int main(int argc, char **argv)
 	if (!c.dry_run && need_tracefs())
 		goto out;
 	/* a dry run looks at tracefs only if it is there for this architecture */
-	if (ro.arch != arch_host() || (c.dry_run && tracefs_tracing_dir_is_mounted(false, NULL) != 1) ||
+	if (ro.arch != arch_host() || (c.dry_run && session_tracefs_mounted(false) != 1) ||
 	    kfeatures_read(&kf))
 		kfeatures_assume(&kf, ro.arch);
 	ro.kf = &kf;

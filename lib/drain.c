@@ -170,6 +170,8 @@ void drain_adapt(struct drain *d, long events, unsigned long long elapsed_ns)
 	}
 }
 
+static unsigned long long stats_lost(struct drain *d, int cpu);
+
 /* Load sub-buffer @c->cur and position on its first record. */
 static bool cpu_load_page(struct drain *d, struct drain_cpu *c)
 {
@@ -213,6 +215,29 @@ static void cpu_fill(struct drain *d, struct drain_cpu *c)
 }
 
 /*
+ * A gap in @c's records: the count from the sub-buffer header, or when the
+ * kernel had no room to store it, from the CPU's stats. Returns the count
+ * not reported yet, or -1 when unknown.
+ */
+static long long account_gap(struct drain *d, struct drain_cpu *c)
+{
+	long long n = c->missed;
+
+	c->missed = 0;
+	if (n < 0) {
+		unsigned long long s = stats_lost(d, c->cpu);
+
+		if (s <= c->lost) {
+			c->lost_unknown = true;
+			return -1;
+		}
+		n = s - c->lost;
+	}
+	c->lost += n;
+	return n;
+}
+
+/*
  * drain_read - read everything the buffers hold now and hand each record
  * to @fn in timestamp order. A record that follows lost events carries
  * their count in missed_events (-1: unknown). Returns the record count.
@@ -238,15 +263,9 @@ long drain_read(struct drain *d, drain_record_fn fn, void *ctx)
 		rec.size = kbuffer_event_size(best->kbuf);
 		rec.record_size = kbuffer_curr_size(best->kbuf);
 		rec.cpu = best->cpu;
-		rec.missed_events = best->missed;
 		rec.locked = 1;
-		if (best->missed) {
-			if (best->missed < 0)
-				best->lost_unknown = true;
-			else
-				best->lost += best->missed;
-			best->missed = 0;
-		}
+		if (best->missed)
+			rec.missed_events = account_gap(d, best);
 		fn(&rec, ctx);
 		count++;
 		cpu_next(d, best);
@@ -295,12 +314,13 @@ void drain_report_lost(struct drain *d, bool final)
 			err_msg("CPU %d: %llu events lost (ring buffer full; raise it with -b KB)",
 				c->cpu, s - c->lost);
 			c->lost = s;
+			c->lost_unknown = false;	/* the stats count every loss */
 		}
 		total += c->lost;
 		unknown |= c->lost_unknown;
 	}
 	if (final && (total || unknown))
-		err_msg("%llu%s events lost in all", total, unknown ? "+ (some counts unknown)" : "");
+		err_msg("%llu%s events lost in all", total, unknown ? " or more (some counts unknown)" : "");
 }
 
 /* drain_lost_total - events known lost so far, all CPUs */

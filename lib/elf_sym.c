@@ -192,7 +192,8 @@ static void report_missing(struct elf_file *ef, const char *path, const char *sy
 
 	collect_functions(ef, SHT_SYMTAB, NULL, &all);
 	collect_functions(ef, SHT_DYNSYM, NULL, &all);
-	qsort(all.v, all.n, sizeof(*all.v), cmp_name);
+	if (all.n)
+		qsort(all.v, all.n, sizeof(*all.v), cmp_name);
 	for (int d = 0; d <= limit && close.n < 8; d++) {
 		for (int i = 0; i < all.n && close.n < 8; i++) {
 			const char *name = all.v[i].name;
@@ -339,7 +340,8 @@ int elf_list_functions(const char *path, FILE *out)
 		return -1;
 	collect_functions(&ef, SHT_SYMTAB, NULL, &fl);
 	collect_functions(&ef, SHT_DYNSYM, NULL, &fl);
-	qsort(fl.v, fl.n, sizeof(*fl.v), cmp_name);
+	if (fl.n)
+		qsort(fl.v, fl.n, sizeof(*fl.v), cmp_name);
 	for (int i = 0; i < fl.n; i++)
 		if (i == 0 || strcmp(fl.v[i].name, fl.v[i - 1].name))
 			fprintf(out, "%s\n", fl.v[i].name);

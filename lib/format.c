@@ -17,6 +17,7 @@
 
 #include <tracefs.h>
 
+#include "comm.h"
 #include "format.h"
 #include "utils.h"
 
@@ -57,6 +58,7 @@ struct formatter {
 	unsigned long long cmdlines_read;
 	struct event_plan **plans;	/* by event id */
 	int nplans;
+	struct comm_cache comms;
 	int last_pid;
 	char last_comm[64];
 };
@@ -108,6 +110,7 @@ void formatter_free(struct formatter *f)
 		plan_free(f->plans[i]);
 	free(f->plans);
 	trace_seq_destroy(&f->seq);
+	comm_cache_free(&f->comms);
 	free(f);
 }
 
@@ -317,31 +320,38 @@ static void put_latency(struct formatter *f, const unsigned char *data)
 /* formatter_set_comm - the command name to show for @pid from now on */
 void formatter_set_comm(struct formatter *f, int pid, const char *comm)
 {
-	if (tep_is_pid_registered(f->tep, pid))
-		tep_override_comm(f->tep, comm, pid);
-	else
-		tep_register_comm(f->tep, comm, pid);
+	comm_cache_set(&f->comms, pid, comm);
 	if (pid == f->last_pid)
 		f->last_pid = -1;
 }
 
+/* formatter_forget_comms - events were lost: what was learned may be stale */
+void formatter_forget_comms(struct formatter *f)
+{
+	comm_cache_clear(&f->comms);
+	f->last_pid = -1;
+}
+
 /*
- * The comm of @pid: known to the tep; else, live, /proc/PID/comm or the
- * kernel's saved_cmdlines (for processes that are gone); else "<...>".
+ * The comm of @pid: as learned from events; else, live, /proc/PID/comm or
+ * the kernel's saved_cmdlines (for processes that are gone); else the
+ * tep's (a trace file's saved comms); else "<...>".
  */
 static const char *comm_of(struct formatter *f, int pid)
 {
+	const char *known;
 	char path[64], buf[64] = "";
 	FILE *file;
 
 	if (pid == f->last_pid)
 		return f->last_comm;
 	f->last_pid = pid;
-	if (!pid) {
-		snprintf(f->last_comm, sizeof(f->last_comm), "<idle>");
+	known = pid ? comm_cache_get(&f->comms, pid) : "<idle>";
+	if (known) {
+		snprintf(f->last_comm, sizeof(f->last_comm), "%s", known);
 		return f->last_comm;
 	}
-	if (!tep_is_pid_registered(f->tep, pid) && f->live) {
+	if (f->live) {
 		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
 		file = fopen(path, "r");
 		if (file) {
@@ -350,8 +360,11 @@ static const char *comm_of(struct formatter *f, int pid)
 			fclose(file);
 		}
 		if (*buf) {
-			tep_register_comm(f->tep, buf, pid);
-		} else if (now_ns() - f->cmdlines_read > 10000000ULL) {
+			comm_cache_set(&f->comms, pid, buf);
+			snprintf(f->last_comm, sizeof(f->last_comm), "%s", buf);
+			return f->last_comm;
+		}
+		if (now_ns() - f->cmdlines_read > 10000000ULL) {
 			tracefs_load_cmdlines(NULL, f->tep);
 			f->cmdlines_read = now_ns();
 		}

@@ -13,7 +13,28 @@
 
 #include "session.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/lsan_interface.h>
+#endif
+
 static const char *const session_tools[] = { "ktprobe", "ktfill" };
+
+/*
+ * session_tracefs_mounted - whether tracefs is mounted (after mounting it,
+ * with @mount): 1 it was, 0 we mounted it, -1 it is not and could not be
+ */
+int session_tracefs_mounted(bool mount)
+{
+	const char *path = NULL;
+	int ret = tracefs_tracing_dir_is_mounted(mount, &path);
+
+#if defined(__SANITIZE_ADDRESS__)
+	/* libtracefs 1.6.4 never frees this path (and says not to) */
+	if (path)
+		__lsan_ignore_object(path);
+#endif
+	return ret;
+}
 
 /* Start time of @pid in clock ticks since boot (field 22 of /proc/PID/stat), 0 if gone. */
 static unsigned long long process_start_time(int pid)

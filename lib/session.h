@@ -20,6 +20,7 @@ struct session {
 	bool have_group;		/* a definition was written to the group */
 };
 
+int session_tracefs_mounted(bool mount);
 void session_make_name(char *buf, size_t len, const char *tool);
 int session_create(struct session *s, const char *tool, size_t buffer_kb);
 int session_define(struct session *s, const char *line, const char *event, bool user);

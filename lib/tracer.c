@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "drain.h"
+#include "events.h"
 #include "format.h"
 #include "outbuf.h"
 #include "session.h"
@@ -33,8 +34,8 @@ struct tracer {
 	struct outbuf out;
 	struct tidset tids;		/* -p: the threads followed */
 	struct tep_event *newtask;	/* task:task_newtask, with -p */
-	struct tep_event *fork, *exec;	/* keep comms right; printed only if asked for */
-	bool print_fork, print_exec, print_newtask;
+	struct tep_event *fork, *exec, *rename;	/* keep comms right; printed if asked for */
+	bool print_fork, print_exec, print_rename, print_newtask;
 	unsigned long long events;
 	unsigned long long last_cmdline_load;
 };
@@ -64,33 +65,44 @@ static int define_probes(struct tracer *t)
 	return ktp_stop ? -1 : 0;
 }
 
-/* Parse the formats of the systems the run reads (our group, tracepoints, stacks). */
+/* Does the run need kernel symbols (kprobe locations, kernel stacks)? */
+static bool need_kallsyms(const struct tracer *t)
+{
+	for (int i = 0; i < t->n; i++)
+		if (t->specs[i].kind == PROBE_KPROBE || t->specs[i].kind == PROBE_KRETPROBE ||
+		    (t->o->stacks && !probe_spec_is_user(&t->specs[i])))
+			return true;
+	return false;
+}
+
+/* Parse the formats of the events the run reads: its own and its helpers. */
 static int load_events(struct tracer *t)
 {
-	struct strv sys = { 0 };
+	static const char *const helpers[][2] = {
+		{ "sched", "sched_process_fork" }, { "sched", "sched_process_exec" },
+		{ "task", "task_rename" }, { "task", "task_newtask" },
+		{ "ftrace", "kernel_stack" }, { "ftrace", "user_stack" },
+	};
 
-	strv_push(&sys, xstrdup(t->sess.name));
-	strv_push(&sys, xstrdup("ftrace"));
-	strv_push(&sys, xstrdup("sched"));
-	if (t->o->pid)
-		strv_push(&sys, xstrdup("task"));
-	for (int i = 0; i < t->n; i++)
-		if (!probe_spec_is_dynamic(&t->specs[i]) && !strv_contains(&sys, t->specs[i].system))
-			strv_push(&sys, xstrdup(t->specs[i].system));
-	t->tep = tracefs_local_events_system(NULL, (const char *const *)sys.v);
-	strv_free(&sys);
+	t->tep = events_tep_new();
 	if (!t->tep) {
-		err_msg("cannot read the event formats from tracefs: %s", strerror(errno));
+		err_msg("cannot read the ring buffer's page format from tracefs: %s",
+			strerror(errno));
 		return -1;
 	}
 	for (int i = 0; i < t->n; i++) {
 		struct probe_spec *ps = &t->specs[i];
 
-		if (!tep_find_event_by_name(t->tep, spec_system(t, ps), ps->event)) {
+		if (events_tep_add(t->tep, spec_system(t, ps), ps->event)) {
 			err_msg("event %s:%s has no readable format", spec_system(t, ps), ps->event);
 			return -1;
 		}
 	}
+	for (size_t i = 0; i < ARRAY_SIZE(helpers); i++)
+		events_tep_add(t->tep, helpers[i][0], helpers[i][1]);	/* optional */
+	if (need_kallsyms(t) && events_tep_add_kallsyms(t->tep))
+		warn_msg("cannot read /proc/kallsyms: kernel addresses stay numeric");
+	tracefs_load_cmdlines(NULL, t->tep);
 	return 0;
 }
 
@@ -140,6 +152,23 @@ static int apply_filters(struct tracer *t)
 	return 0;
 }
 
+/* The comm of a traced thread now, in case it exits before its events are read. */
+static void remember_comm(struct tracer *t, int tid)
+{
+	char path[64], buf[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
+	f = fopen(path, "r");
+	if (!f)
+		return;
+	if (fgets(buf, sizeof(buf), f)) {
+		buf[strcspn(buf, "\n")] = '\0';
+		formatter_set_comm(t->fmt, tid, buf);
+	}
+	fclose(f);
+}
+
 /* -p / -L: restrict the instance's events to the process's threads or one thread. */
 static int restrict_pids(struct tracer *t)
 {
@@ -172,6 +201,8 @@ static int restrict_pids(struct tracer *t)
 		}
 		t->newtask = tep_find_event_by_name(t->tep, "task", "task_newtask");
 	}
+	for (int i = 0; i < pids.n; i++)
+		remember_comm(t, atoi(pids.v[i]));
 	list = strv_join(&pids, " ", INT_MAX);
 	ret = tracefs_instance_file_write(t->sess.inst, "set_event_pid", list);
 	free(list);
@@ -231,6 +262,7 @@ static int enable_context_events(struct tracer *t)
 		tracefs_instance_file_write(t->sess.inst, "set_event_notrace_pid", pid);
 	t->print_fork = requested(t, "sched", "sched_process_fork");
 	t->print_exec = requested(t, "sched", "sched_process_exec");
+	t->print_rename = requested(t, "task", "task_rename");
 	t->print_newtask = requested(t, "task", "task_newtask");
 	t->fork = tep_find_event_by_name(t->tep, "sched", "sched_process_fork");
 	t->exec = tep_find_event_by_name(t->tep, "sched", "sched_process_exec");
@@ -238,6 +270,9 @@ static int enable_context_events(struct tracer *t)
 		t->fork = NULL;
 	if (t->exec && tracefs_event_enable(t->sess.inst, "sched", "sched_process_exec"))
 		t->exec = NULL;
+	t->rename = tep_find_event_by_name(t->tep, "task", "task_rename");
+	if (t->rename && tracefs_event_enable(t->sess.inst, "task", "task_rename"))
+		t->rename = NULL;
 	if (t->newtask && tracefs_event_enable(t->sess.inst, "task", "task_newtask")) {
 		err_msg("cannot enable task:task_newtask to follow new threads");
 		return -1;
@@ -305,6 +340,21 @@ static void note_exec(struct tracer *t, struct tep_record *rec, int pid)
 	formatter_set_comm(t->fmt, pid, name);
 }
 
+/* prctl(PR_SET_NAME) and writes to /proc/PID/comm rename a task. */
+static void note_rename(struct tracer *t, struct tep_record *rec)
+{
+	unsigned long long pid;
+	int len;
+	const char *comm = tep_get_field_raw(NULL, t->rename, "newcomm", rec, &len, 0);
+
+	if (comm && !tep_read_number_field(tep_find_field(t->rename, "pid"), rec->data, &pid)) {
+		char name[17];
+
+		snprintf(name, sizeof(name), "%.*s", len, comm);
+		formatter_set_comm(t->fmt, (int)pid, name);
+	}
+}
+
 /* Context events update what the run knows; returns true if not to be printed. */
 static bool context_event(struct tracer *t, struct tep_record *rec, int pid)
 {
@@ -317,6 +367,10 @@ static bool context_event(struct tracer *t, struct tep_record *rec, int pid)
 	if (t->exec && type == t->exec->id) {
 		note_exec(t, rec, pid);
 		return !t->print_exec;
+	}
+	if (t->rename && type == t->rename->id) {
+		note_rename(t, rec);
+		return !t->print_rename;
 	}
 	if (t->newtask && type == t->newtask->id) {
 		follow_threads(t, rec, pid);
@@ -331,6 +385,7 @@ static void on_record(struct tep_record *rec, void *ctx)
 	int pid;
 
 	if (rec->missed_events) {
+		formatter_forget_comms(t->fmt);
 		outbuf_flush(&t->out);
 		if (rec->missed_events > 0)
 			err_msg("CPU %d: %lld events lost here (ring buffer overrun; raise it with -b KB)",
@@ -442,15 +497,14 @@ int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o
 		ret = 0;
 		goto out;
 	}
+	uname(&u);
+	t.fmt = formatter_new(t.tep, &t.out, kernel_has_lazy_flags(u.release), true);
 	if (apply_filters(&t) || ((o->pid || o->tid) && restrict_pids(&t)) ||
 	    (o->stacks && enable_stacks(&t)) || ktp_stop)
 		goto out;
 	t.drain = drain_open(t.sess.inst, t.tep);
 	if (!t.drain)
 		goto out;
-	uname(&u);
-	t.fmt = formatter_new(t.tep, &t.out, kernel_has_lazy_flags(u.release), true);
-	tracefs_load_cmdlines(NULL, t.tep);
 	if (ktp_stop || enable_events(&t))
 		goto out;
 	banner(&t);

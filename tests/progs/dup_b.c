@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "dup.h"
+
+__attribute__((noinline)) static int dup_helper(int x)
+{
+	asm volatile("" ::: "memory");
+	return x * 3;
+}
+
+int dup_b(void)
+{
+	return dup_helper(2);
+}
