@@ -45,17 +45,20 @@ $(BUILD)/lib:
 deps:
 	tests/install-deps
 
-check: deps all
-	$(MAKE) -C tests
+# deps first, then a new make that sees the installed pkg-config files
+check: deps
+	$(MAKE) all
+	$(MAKE) -C tests check
 
-demo: deps all
+demo: deps
+	$(MAKE) all
 	tests/demo
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SHAREDIR)
 	install -m 0755 $(PROGS:%=$(OUT)/%) $(DESTDIR)$(BINDIR)/
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
-	cp -R share/ktprobe/. $(DESTDIR)$(SHAREDIR)/
+	cd share/ktprobe && find . -type f ! -name .keep -exec install -D -m 0644 {} $(DESTDIR)$(SHAREDIR)/{} \;
 
 clean:
 	rm -rf $(BUILD) $(PROGS:%=$(OUT)/%)
