@@ -59,3 +59,20 @@ man_examples() {
 	run -0 bash -c "groff -man -Tutf8 -ww -z '$MAN' 2>&1"
 	[ -z "$output" ]
 }
+
+@test "every example of the README runs" {
+	n=0
+	while read -r ex; do
+		args=${ex#ktprobe }
+		args=${args%%#*}
+		args=${args//PID/$$}
+		case "$args" in
+		-l*|--cleanup*) cmd="\"$KTPROBE\" $args" ;;
+		*) cmd="\"$KTPROBE\" -n $args" ;;
+		esac
+		run -0 bash -c "$cmd" || { echo "failed: $ex"; echo "$output"; false; }
+		n=$((n + 1))
+	done < <(awk '/^## Examples/ { on = 1; next } /^## / { on = 0 } on' "$TESTS_DIR/../README.md" |
+		 grep '^ktprobe ')
+	[ "$n" -ge 8 ]
+}
