@@ -153,7 +153,12 @@ static void search_ld_cache(const char *bin, const struct arch_info *arch,
 	pclose(f);
 }
 
-static char *pick_one(const char *bin, const char *where, struct strv *found)
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char *pick_one(const char *bin, const char *where, struct strv *found, bool quiet)
 {
 	char *list, *res;
 
@@ -162,20 +167,22 @@ static char *pick_one(const char *bin, const char *where, struct strv *found)
 		strv_free(found);
 		return res;
 	}
+	qsort(found->v, found->n, sizeof(*found->v), cmp_str);
 	list = strv_join(found, ", ", 8);
-	err_msg("'%s' is ambiguous: %d files in %s match (%s); give the path", bin,
-		found->n, where, list);
+	if (!quiet)
+		err_msg("'%s' is ambiguous: %d files in %s match (%s); give the path", bin,
+			found->n, where, list);
 	free(list);
 	strv_free(found);
 	return NULL;
 }
 
 /*
- * bin_lookup - resolve @bin to an absolute path, quietly
- * Returns the path, NULL if nothing matched, or (char *)-1 after printing
- * that several files matched.
+ * bin_lookup - resolve @bin to an absolute path
+ * Returns the path, NULL if nothing matched, or (char *)-1 when several
+ * files matched (said on stderr unless @quiet).
  */
-static char *bin_lookup(const char *bin, pid_t pid, const struct arch_info *arch)
+static char *bin_lookup(const char *bin, pid_t pid, const struct arch_info *arch, bool quiet)
 {
 	struct strv found = { 0 };
 	char *res;
@@ -188,7 +195,7 @@ static char *bin_lookup(const char *bin, pid_t pid, const struct arch_info *arch
 			char where[64];
 
 			snprintf(where, sizeof(where), "the maps of process %d", (int)pid);
-			res = pick_one(bin, where, &found);
+			res = pick_one(bin, where, &found, quiet);
 			return res ? res : (char *)-1;
 		}
 	}
@@ -198,14 +205,14 @@ static char *bin_lookup(const char *bin, pid_t pid, const struct arch_info *arch
 	search_ld_cache(bin, arch, &found);
 	if (!found.n)
 		return NULL;
-	res = pick_one(bin, "the loader's cache", &found);
+	res = pick_one(bin, "the loader's cache", &found, quiet);
 	return res ? res : (char *)-1;
 }
 
 /* bin_is_resolvable - whether @bin names a file (to tell BIN:SYM from MOD:SYM) */
 bool bin_is_resolvable(const char *bin, pid_t pid, const struct arch_info *arch)
 {
-	char *res = bin_lookup(bin, pid, arch);
+	char *res = bin_lookup(bin, pid, arch, true);
 
 	if (res == (char *)-1)
 		return true;
@@ -222,7 +229,7 @@ bool bin_is_resolvable(const char *bin, pid_t pid, const struct arch_info *arch)
  */
 char *bin_resolve(const char *bin, pid_t pid, const struct arch_info *arch)
 {
-	char *res = bin_lookup(bin, pid, arch);
+	char *res = bin_lookup(bin, pid, arch, false);
 	struct stat st;
 
 	if (res == (char *)-1)

@@ -147,3 +147,16 @@ load ../helpers
 	run -1 "$KTPROBE" -n 'p:/nonexistent/prog:main'
 	[ "$output" = "ktprobe: /nonexistent/prog: No such file or directory" ]
 }
+
+@test "-p looks a library short name up in the process's maps; two matches are ambiguous" {
+	target_start "$PROGS/target_pie" -n 1 -D "$PROGS/a/libktptest.so.1"
+	run -0 "$KTPROBE" -n -p "$TARGET_PID" 'p:libktptest:ktptest_fn'
+	[[ "${lines[0]}" =~ \ $PROGS/a/libktptest\.so\.1:0x[0-9a-f]+$ ]]
+	# without -p it is nowhere: not on PATH, not in the loader's cache
+	run -1 "$KTPROBE" -n 'p:libktptest:ktptest_fn'
+	target_go
+	target_start "$PROGS/target_pie" -n 1 -D "$PROGS/a/libktptest.so.1" -D "$PROGS/b/libktptest.so.2"
+	run -1 "$KTPROBE" -n -p "$TARGET_PID" 'p:libktptest:ktptest_fn'
+	[ "$output" = "ktprobe: 'libktptest' is ambiguous: 2 files in the maps of process $TARGET_PID match ($PROGS/a/libktptest.so.1, $PROGS/b/libktptest.so.2); give the path" ]
+	target_go
+}

@@ -12,7 +12,9 @@
  *     -e  call getenv("KTPROBE_TARGET_VAR") and add7() once
  *     -o  open (and close) PATH once
  *     -c  set the thread's comm to NAME (escapes allowed)
+ *     -D  dlopen the library PATH (repeatable)
  */
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -77,7 +79,7 @@ int main(int argc, char **argv)
 	long sum = 0;
 	pthread_t tid[16];
 
-	while ((opt = getopt(argc, argv, "wn:s:t:feo:c:")) != -1) {
+	while ((opt = getopt(argc, argv, "wn:s:t:feo:c:D:")) != -1) {
 		switch (opt) {
 		case 'w': wait_line = 1; break;
 		case 'n': count = atoi(optarg); break;
@@ -87,6 +89,12 @@ int main(int argc, char **argv)
 		case 'e': extra = 1; break;
 		case 'o': open_path = optarg; break;
 		case 'c': prctl(PR_SET_NAME, unescape(optarg)); break;
+		case 'D':
+			if (!dlopen(optarg, RTLD_NOW)) {
+				fprintf(stderr, "%s\n", dlerror());
+				return 1;
+			}
+			break;
 		default: return 2;
 		}
 	}
