@@ -12,16 +12,43 @@ BINDIR    ?= $(PREFIX)/bin
 MANDIR    ?= $(PREFIX)/share/man
 SHAREDIR  ?= $(PREFIX)/share/ktprobe
 
+# Where downloads (kernels, cross sysroots) are kept across clones.
+KTPROBE_CACHE ?= /var/cache/ktprobe
+HOST_ARCH := $(shell uname -m | sed 's/aarch64/arm64/')
+ARCH      ?= $(HOST_ARCH)
+
 CC        ?= gcc
 PKG_CONFIG ?= pkg-config
 PKGS      := libtracefs libtraceevent libtracecmd libelf
 BUILD     ?= build
 OUT       ?= bin
-
 CFLAGS    ?= -O2 -g
+
+# "make static [ARCH=arm64]": static programs in build/static-ARCH/bin,
+# without libtracecmd (Debian ships no static libtracecmd).
+ifneq ($(filter static,$(MAKECMDGOALS)),)
+STATIC    := 1
+endif
+ifeq ($(STATIC),1)
+PKGS      := libtracefs libtraceevent libelf
+BUILD     := build/static-$(ARCH)
+OUT       := $(BUILD)/bin
+LDFLAGS   += -static
+PKG_STATIC := --static
+ifneq ($(ARCH),$(HOST_ARCH))
+SYSROOT   := $(KTPROBE_CACHE)/sysroot-$(ARCH)
+CROSS     := $(if $(filter arm64,$(ARCH)),aarch64-linux-gnu-,$(if $(filter arm,$(ARCH)),arm-linux-gnueabihf-,$(ARCH)-linux-gnu-))
+CC        := $(CROSS)gcc
+AR        := $(CROSS)ar
+MULTIARCH := $(patsubst %-,%,$(CROSS))
+PKG_CONFIG := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
+	PKG_CONFIG_LIBDIR=$(SYSROOT)/usr/lib/$(MULTIARCH)/pkgconfig:$(SYSROOT)/usr/share/pkgconfig pkg-config
+endif
+endif
+
 KTP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib \
 	      $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-KTP_LIBS  := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+KTP_LIBS  := $(shell $(PKG_CONFIG) $(PKG_STATIC) --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS  := $(sort $(wildcard lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
@@ -45,6 +72,13 @@ $(BUILD)/lib:
 deps:
 	tests/install-deps
 
+# The sysroot is set up first; a new make then sees its pkg-config files.
+static:
+ifneq ($(ARCH),$(HOST_ARCH))
+	tests/cross-sysroot $(ARCH) $(SYSROOT)
+endif
+	$(MAKE) STATIC=1 ARCH=$(ARCH) all
+
 # deps first, then a new make that sees the installed pkg-config files
 check: deps
 	$(MAKE) all
@@ -61,7 +95,7 @@ install: all
 	cd share/ktprobe && find . -type f ! -name .keep -exec install -D -m 0644 {} $(DESTDIR)$(SHAREDIR)/{} \;
 
 clean:
-	rm -rf $(BUILD) $(PROGS:%=$(OUT)/%)
+	rm -rf build $(PROGS:%=bin/%)
 	$(MAKE) -C tests clean
 
-.PHONY: all deps check demo install clean
+.PHONY: all deps static check demo install clean

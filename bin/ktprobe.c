@@ -26,6 +26,7 @@ enum {
 	OPT_ARCH = 256,
 	OPT_CLEANUP,
 	OPT_VERSION,
+	OPT_REGISTERS,
 };
 
 struct cli {
@@ -34,7 +35,7 @@ struct cli {
 	char *filter_all;		/* positional FILTER */
 	const char *list_bin;
 	const char *arch;
-	bool dry_run, cleanup, force;
+	bool dry_run, cleanup, force, registers;
 	struct tracer_opts run;
 };
 
@@ -45,6 +46,7 @@ static void usage(FILE *f)
 "               {SPEC [FILTER] | -e SPEC [-f FILTER] ...}\n"
 "       ktprobe -l BINARY [-p PID]\n"
 "       ktprobe --cleanup\n"
+"       ktprobe [--arch ARCH] --registers\n"
 "\n"
 "SPEC (kernel):     p[:[GRP/]NAME] FUNC[+OFFS] [ARGS]    r[N][:[GRP/]NAME] FUNC [ARGS]\n"
 "SPEC (user):       p:BIN:SYM[+OFFS] [ARGS]   r:BIN:SYM [ARGS]   p:BIN:0xOFFSET\n"
@@ -68,6 +70,7 @@ static void usage(FILE *f)
 "  --arch ARCH    write the probes for ARCH (with -n): x86_64 i386 arm64 arm\n"
 "                 riscv64 powerpc64 s390x loongarch64 mips64\n"
 "  --cleanup      remove what dead ktprobe runs left in tracefs\n"
+"  --registers    list ARCH's registers, argument registers and return register\n"
 "  -h, --help     this help      --version  print the version\n"
 "\n"
 "examples:\n"
@@ -120,6 +123,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		{ "arch", required_argument, NULL, OPT_ARCH },
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "version", no_argument, NULL, OPT_VERSION },
+		{ "registers", no_argument, NULL, OPT_REGISTERS },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "pid", required_argument, NULL, 'p' },
@@ -184,6 +188,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			break;
 		case OPT_ARCH: c->arch = optarg; break;
 		case OPT_CLEANUP: c->cleanup = true; break;
+		case OPT_REGISTERS: c->registers = true; break;
 		default:
 			usage(stderr);
 			return -1;
@@ -335,7 +340,7 @@ int main(int argc, char **argv)
 	struct cli c = { 0 };
 	struct probe_spec *specs = NULL;
 	struct resolve_opts ro = { 0 };
-	struct kfeatures kf;
+	struct kfeatures kf = { 0 };
 	int ret = 2;
 
 	if (parse_cli(argc, argv, &c))
@@ -348,10 +353,6 @@ int main(int argc, char **argv)
 		ret = cleanup_leftovers();
 		goto out;
 	}
-	if (!c.specs.n) {
-		usage(stderr);
-		goto out;
-	}
 	ret = 1;
 	ro.arch = c.arch ? arch_find(c.arch) : arch_host();
 	if (!ro.arch) {
@@ -359,19 +360,30 @@ int main(int argc, char **argv)
 			c.arch ? c.arch : "");
 		goto out;
 	}
-	if (!c.dry_run && ro.arch != arch_host()) {
+	if (c.registers) {
+		arch_describe(ro.arch, stdout);
+		ret = 0;
+		goto out;
+	}
+	if (!c.specs.n) {
+		usage(stderr);
+		ret = 2;
+		goto out;
+	}
+	if (!c.dry_run && c.arch && ro.arch != arch_host()) {
 		err_msg("--arch %s differs from this machine's; use it with -n", ro.arch->name);
 		goto out;
 	}
 	if (!c.dry_run && need_tracefs())
 		goto out;
-	/* a dry run looks at tracefs only if it is there for this architecture */
-	if (ro.arch != arch_host() || (c.dry_run && session_tracefs_mounted(false) != 1) ||
-	    kfeatures_read(&kf))
+	/* a dry run looks at this kernel's tracefs only if it is there and no --arch */
+	if (c.arch || (c.dry_run && session_tracefs_mounted(false) != 1) || kfeatures_read(&kf))
 		kfeatures_assume(&kf, ro.arch);
 	ro.kf = &kf;
 	ro.pid = c.run.pid;
 	ro.dry_run = c.dry_run;
+	ro.force = c.force;
+	ro.foreign = c.arch != NULL;	/* --arch: another machine, even of this kind */
 	specs = xcalloc(c.specs.n, sizeof(*specs));
 	if (resolve_specs(&c, specs, &ro))
 		goto out;
@@ -390,5 +402,6 @@ out:
 	strv_free(&c.specs);
 	strv_free(&c.filters);
 	free(c.filter_all);
+	kfeatures_free(&kf);
 	return ret;
 }

@@ -251,6 +251,47 @@ int arch_register_arg_index(const struct arch_info *arch, bool user, const char 
 	return 0;
 }
 
+/* The names of a register family, expanded: x0 x1 ... x30. */
+static void expand_registers(const struct arch_info *arch, struct strv *sv)
+{
+	for (const struct arch_reg_range *r = arch->regs; r->name; r++) {
+		if (r->lo < 0)
+			strv_push(sv, xasprintf("%%%s", r->name));
+		else
+			for (int i = r->lo; i <= r->hi; i++)
+				strv_push(sv, xasprintf("%%%s%d", r->name, i));
+	}
+}
+
+static void print_args(FILE *f, const char *label, const char *const *args, int stack_first)
+{
+	fprintf(f, "%s:", label);
+	for (int i = 0; args[i]; i++)
+		fprintf(f, " %%%s", args[i]);
+	if (stack_first >= 0)
+		fprintf(f, "%s$stack%d ...", args[0] ? ", then " : " ", stack_first);
+	fputc('\n', f);
+}
+
+/* arch_describe - what ktprobe knows of @arch, one fact per line */
+void arch_describe(const struct arch_info *arch, FILE *f)
+{
+	struct strv regs = { 0 };
+	char *list;
+
+	expand_registers(arch, &regs);
+	list = strv_join(&regs, " ", regs.n);
+	fprintf(f, "arch: %s\nregisters: %s\n", arch->name, list);
+	print_args(f, "arguments (kprobes)", arch->kargs, arch->kstack_first);
+	print_args(f, "arguments (uprobes)", arch->uargs, arch->ustack_first);
+	fprintf(f, "return value: %%%s\nstack pointer: %%%s\n$argN in kprobes: %s\n",
+		arch->ret, arch->sp, arch->kernel_argn ? "yes" : "no");
+	if (arch->syscall_prefix)
+		fprintf(f, "syscall wrappers: %s*\n", arch->syscall_prefix);
+	free(list);
+	strv_free(&regs);
+}
+
 /* arch_register_list - the accepted register names as one readable string */
 char *arch_register_list(const struct arch_info *arch)
 {

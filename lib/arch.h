@@ -3,6 +3,7 @@
 #define KTP_ARCH_H
 
 #include <stdbool.h>
+#include <stdio.h>
 
 /* One accepted register name, or a numbered family ("x" 0..30 = x0..x30). */
 struct arch_reg_range {
@@ -40,5 +41,6 @@ int arch_arg_count(const struct arch_info *arch, bool user);
 const char *arch_arg_register(const struct arch_info *arch, bool user, int n);
 int arch_register_arg_index(const struct arch_info *arch, bool user, const char *reg);
 char *arch_register_list(const struct arch_info *arch);
+void arch_describe(const struct arch_info *arch, FILE *f);
 
 #endif

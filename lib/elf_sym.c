@@ -64,10 +64,19 @@ static void elf_file_close(struct elf_file *ef)
 
 static bool machine_matches(struct elf_file *ef, const char *path, const struct arch_info *arch)
 {
+	const char *other = NULL;
+
 	if (!arch || ef->ehdr.e_machine == arch->elf_machine)
 		return true;
-	err_msg("%s is built for another architecture (ELF machine %d), not %s",
-		path, ef->ehdr.e_machine, arch->name);
+	for (int i = 0; i < arch_count(); i++)
+		if (arch_by_index(i)->elf_machine == ef->ehdr.e_machine)
+			other = arch_by_index(i)->name;
+	if (other)
+		err_msg("%s is an %s binary, not %s: give the %s machine's binary (from its "
+			"root file system) or BIN:0xOFFSET", path, other, arch->name, arch->name);
+	else
+		err_msg("%s is built for ELF machine %d, not %s", path, ef->ehdr.e_machine,
+			arch->name);
 	return false;
 }
 

@@ -148,6 +148,50 @@ static char *translate_argn(int n, const struct fetch_ctx *ctx, struct strv *not
 	return out;
 }
 
+/* $argN as the kernel here takes it: kept, or written as a register or stack slot. */
+static char *argn_location(int n, const struct fetch_ctx *ctx, struct strv *notices, char **err)
+{
+	if (!ctx->user && ctx->kernel_argn && (!ctx->ret_probe || ctx->kernel_ret_argn))
+		return xasprintf("$arg%d", n);
+	return translate_argn(n, ctx, notices, err);
+}
+
+/*
+ * $argN of a syscall wrapper (__x64_sys_openat): its only argument is the
+ * user's saved registers, so the syscall's argument N is a load from the
+ * pt_regs slot of the syscall ABI's Nth register.
+ */
+static char *translate_syscall_argn(int n, const struct fetch_ctx *ctx, struct strv *notices,
+				    char **err)
+{
+	const int *off = ctx->arch->syscall_regs_off;
+	char *regs, *out;
+	int count = 0;
+
+	while (off[count] >= 0)
+		count++;
+	if (n < 1 || n > count) {
+		*err = xasprintf("$arg%d: syscalls have at most %d arguments", n, count);
+		return NULL;
+	}
+	if (ctx->ret_probe && !ctx->kernel_ret_argn) {
+		*err = xasprintf("$arg%d of %s is read from the saved registers it gets in $arg1, "
+				 "which a kretprobe cannot fetch on this kernel (no $arg<N> under "
+				 "'kernel return probes support' in its tracefs README)", n,
+				 ctx->syscall_wrapper);
+		return NULL;
+	}
+	regs = argn_location(1, ctx, notices, err);
+	if (!regs)
+		return NULL;
+	out = xasprintf("+%d(%s)", off[n - 1], regs);
+	strv_push(notices, xasprintf("%s takes only the user's saved registers: $arg%d, the "
+				     "syscall's argument, is written as %s", ctx->syscall_wrapper,
+				     n, out));
+	free(regs);
+	return out;
+}
+
 static void append(char **buf, size_t *len, size_t *cap, const char *s, size_t n)
 {
 	if (*len + n + 1 > *cap) {
@@ -210,19 +254,19 @@ char *fetcharg_translate(const char *fetch, const struct fetch_ctx *ctx,
 
 			while (isdigit((unsigned char)*s))
 				s++;
-			if (isalnum((unsigned char)*s) || *s == '_' ||
-			    (!ctx->user && ctx->kernel_argn &&
-			     (!ctx->ret_probe || ctx->kernel_ret_argn))) {
+			if (isalnum((unsigned char)*s) || *s == '_') {
 				append(&out, &len, &cap, p, s - p);
-			} else {
-				tr = translate_argn(n, ctx, notices, err);
-				if (!tr) {
-					free(out);
-					return NULL;
-				}
-				append(&out, &len, &cap, tr, strlen(tr));
-				free(tr);
+				p = s;
+				continue;
 			}
+			tr = ctx->syscall_wrapper ? translate_syscall_argn(n, ctx, notices, err) :
+			     argn_location(n, ctx, notices, err);
+			if (!tr) {
+				free(out);
+				return NULL;
+			}
+			append(&out, &len, &cap, tr, strlen(tr));
+			free(tr);
 			p = s;
 		} else {
 			append(&out, &len, &cap, p, 1);

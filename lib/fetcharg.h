@@ -13,6 +13,7 @@ struct fetch_ctx {
 	bool ret_probe;			/* kretprobe / uretprobe */
 	bool kernel_argn;		/* kprobes here accept $argN */
 	bool kernel_ret_argn;		/* kretprobes here accept $argN */
+	const char *syscall_wrapper;	/* __x64_sys_*: user args live in pt_regs */
 };
 
 char *fetcharg_translate(const char *fetch, const struct fetch_ctx *ctx,

@@ -61,6 +61,15 @@ struct formatter {
 	struct comm_cache comms;
 	int last_pid;
 	char last_comm[64];
+	struct cpu_state *cpus;		/* the last event of each CPU, for its stacks */
+	int ncpus;
+};
+
+/* A stack record belongs to the event just before it on the same CPU. */
+struct cpu_state {
+	int pid;
+	bool printed;
+	unsigned long long kfunc;	/* a kprobe event's function, 0 if none */
 };
 
 /* Kernels from 6.12 on encode NEED_RESCHED_LAZY in bit 1 of the flags. */
@@ -111,7 +120,31 @@ void formatter_free(struct formatter *f)
 	free(f->plans);
 	trace_seq_destroy(&f->seq);
 	comm_cache_free(&f->comms);
+	free(f->cpus);
 	free(f);
+}
+
+static struct cpu_state *cpu_state(struct formatter *f, int cpu)
+{
+	if (cpu < 0)
+		cpu = 0;
+	if (cpu >= f->ncpus) {
+		int n = cpu + 8;
+
+		f->cpus = xrealloc(f->cpus, n * sizeof(*f->cpus));
+		memset(f->cpus + f->ncpus, 0, (n - f->ncpus) * sizeof(*f->cpus));
+		f->ncpus = n;
+	}
+	return &f->cpus[cpu];
+}
+
+/* formatter_skip - @rec is not printed: neither are the stacks that follow it */
+void formatter_skip(struct formatter *f, struct tep_record *rec)
+{
+	struct cpu_state *cs = cpu_state(f, rec->cpu);
+
+	cs->printed = false;
+	cs->pid = tep_data_pid(f->tep, rec);
 }
 
 /* The element kind of one printf conversion of a probe print fmt. */
@@ -564,27 +597,46 @@ static void print_syscall(struct formatter *f, const struct event_plan *p, struc
 	outbuf_putc(f->out, ')');
 }
 
-static void print_stack(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
+/*
+ * A stack trace record. A kernel stack taken in a kprobe starts, on some
+ * architectures, with the probe machinery above the probed function: those
+ * frames (and the probed function itself, which the event line shows) are
+ * left out, so every architecture shows the callers.
+ */
+static void print_stack(struct formatter *f, const struct event_plan *p, struct tep_record *rec,
+			const struct cpu_state *cs)
 {
 	const unsigned char *data = rec->data;
 	int lsize = tep_get_long_size(f->tep) > 0 ? tep_get_long_size(f->tep) : (int)sizeof(long);
-	int n = (rec->size - p->caller->offset) / lsize;
+	int n = (rec->size - p->caller->offset) / lsize, first = 0;
+	bool kernel = p->kind == PLAN_KERNEL_STACK;
+
 	if (p->size) {
 		int sz = read_num(f, data + p->size->offset, p->size->size);
 
 		if (sz >= 0 && sz < n)
 			n = sz;
 	}
-	outbuf_puts(f->out, p->kind == PLAN_KERNEL_STACK ? "<stack trace>" : "<user stack trace>");
-	for (int i = 0; i < n; i++) {
+	if (kernel && cs->kfunc) {
+		for (int i = 0; i < n; i++) {
+			unsigned long long addr = read_num(f, data + p->caller->offset + i * lsize, lsize);
+
+			if (tep_find_function_address(f->tep, addr) == cs->kfunc) {
+				first = i + 1;
+				break;
+			}
+		}
+	}
+	outbuf_puts(f->out, kernel ? "<stack trace>" : "<user stack trace>");
+	for (int i = first; i < n; i++) {
 		unsigned long long addr = read_num(f, data + p->caller->offset + i * lsize, lsize);
 
-		if (p->kind == PLAN_KERNEL_STACK && (addr == ~0ULL || (lsize == 4 && addr == 0xffffffffULL)))
+		if (kernel && (addr == ~0ULL || (lsize == 4 && addr == 0xffffffffULL)))
 			break;
-		if (p->kind == PLAN_USER_STACK && !addr)
+		if (!kernel && !addr)
 			break;
 		outbuf_puts(f->out, "\n => ");
-		if (p->kind == PLAN_KERNEL_STACK)
+		if (kernel)
 			put_ksym(f, addr, false);
 		else
 			outbuf_printf(f->out, "0x%llx", addr);
@@ -608,17 +660,34 @@ static void print_tep(struct formatter *f, const struct event_plan *p, struct te
 void formatter_record(struct formatter *f, struct tep_record *rec)
 {
 	struct tep_event *ev = tep_find_event_by_record(f->tep, rec);
+	struct cpu_state *cs = cpu_state(f, rec->cpu);
 	struct event_plan *p;
 	int pid;
 
 	if (!ev || rec->size < 8)
 		return;
 	p = plan_for(f, ev);
+	if (!p)
+		return;
 	pid = tep_data_pid(f->tep, rec);
+	if (p->kind == PLAN_KERNEL_STACK || p->kind == PLAN_USER_STACK) {
+		/* a stack whose event was not printed (or another task's) is not either */
+		if (!cs->printed || cs->pid != pid)
+			return;
+	} else {
+		cs->printed = true;
+		cs->pid = pid;
+		cs->kfunc = 0;
+	}
 	put_header(f, rec, pid);
-	switch (p ? p->kind : PLAN_TEP) {
+	switch (p->kind) {
 	case PLAN_PROBE:
 		print_probe(f, p, rec);
+		if (p->ip) {
+			unsigned long long ip = read_num(f, (char *)rec->data + p->ip->offset, p->ip->size);
+
+			cs->kfunc = tep_find_function_address(f->tep, ip);
+		}
 		break;
 	case PLAN_SYSCALL_ENTER:
 	case PLAN_SYSCALL_EXIT:
@@ -626,11 +695,10 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 		break;
 	case PLAN_KERNEL_STACK:
 	case PLAN_USER_STACK:
-		print_stack(f, p, rec);
+		print_stack(f, p, rec, cs);
 		break;
 	case PLAN_TEP:
-		if (p)
-			print_tep(f, p, rec);
+		print_tep(f, p, rec);
 		break;
 	}
 	outbuf_putc(f->out, '\n');

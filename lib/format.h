@@ -13,6 +13,7 @@ struct formatter *formatter_new(struct tep_handle *tep, struct outbuf *out, bool
 				 bool live);
 void formatter_free(struct formatter *f);
 void formatter_record(struct formatter *f, struct tep_record *rec);
+void formatter_skip(struct formatter *f, struct tep_record *rec);
 void formatter_set_comm(struct formatter *f, int pid, const char *comm);
 void formatter_forget_comms(struct formatter *f);
 void format_column_header(struct outbuf *o);

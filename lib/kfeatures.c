@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Kernel feature detection from tracefs: which probe files exist and what
- * the README's mini-HOWTO says the probe parser accepts.
+ * the README's mini-HOWTO says the probe parser accepts (its "fetcharg:",
+ * "kernel return probes support:" and "type:" entries).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,31 +12,77 @@
 
 #include "arch.h"
 #include "kfeatures.h"
-#include "utils.h"
 
-/* The README line that starts with @key (after blanks), or NULL. */
-static const char *readme_line(const char *readme, const char *key, size_t *len)
+/* Is this README line the start of an entry ("  type: ...", "place (uprobe): ...")? */
+static bool is_entry_start(const char *line)
 {
-	const char *p = readme;
+	const char *p = line + strspn(line, " \t");
+	const char *colon = strchr(p, ':');
+
+	if (!colon || !isalpha((unsigned char)*p))
+		return false;
+	for (const char *c = p; c < colon; c++)
+		if (!isalnum((unsigned char)*c) && !strchr(" ()_-", *c))
+			return false;
+	return true;
+}
+
+/*
+ * The README entry labelled @key (after blanks), with its continuation
+ * lines, as a new string; NULL if there is none.
+ */
+static char *readme_entry(const char *readme, const char *key)
+{
+	const char *p = readme, *start = NULL, *end = NULL;
 
 	while (p && *p) {
 		const char *s = p + strspn(p, " \t");
 		const char *nl = strchr(p, '\n');
 
-		if (str_starts(s, key)) {
-			*len = nl ? (size_t)(nl - s) : strlen(s);
-			return s;
+		if (start) {
+			if (is_entry_start(p))
+				break;
+		} else if (str_starts(s, key)) {
+			start = s + strlen(key);
 		}
+		end = nl ? nl : p + strlen(p);
 		p = nl ? nl + 1 : NULL;
 	}
-	return NULL;
+	return start ? xstrndup(start, end - start) : NULL;
 }
 
-static bool line_has(const char *line, size_t len, const char *word)
+static bool entry_has(const char *entry, const char *word)
 {
-	const char *hit = line ? memmem(line, len, word, strlen(word)) : NULL;
+	return entry && strstr(entry, word);
+}
 
-	return hit != NULL;
+/* "s8/16/32/64, string, %pd/%pD, ..." -> s8 s16 s32 s64 string %pd %pD ... */
+static void parse_types(struct kfeatures *kf, const char *entry)
+{
+	char *copy = xstrdup(entry), *tok, *save = NULL;
+
+	for (tok = strtok_r(copy, ", \t\n", &save); tok; tok = strtok_r(NULL, ", \t\n", &save)) {
+		char *slash = strchr(tok, '/'), prefix[16];
+		size_t plen;
+
+		if (str_starts(tok, "b<")) {
+			kf->bitfield = true;
+		} else if (str_starts(tok, "<type>")) {
+			kf->arrays = true;
+		} else if (slash && isdigit((unsigned char)slash[1])) {
+			plen = strcspn(tok, "0123456789");
+			snprintf(prefix, sizeof(prefix), "%.*s", (int)plen, tok);
+			for (char *n = strtok(tok + plen, "/"); n; n = strtok(NULL, "/"))
+				strv_push(&kf->types, xasprintf("%s%s", prefix, n));
+		} else if (slash) {
+			/* "%pd/%pD": alternatives */
+			for (char *n = strtok(tok, "/"); n; n = strtok(NULL, "/"))
+				strv_push(&kf->types, xstrdup(n));
+		} else {
+			strv_push(&kf->types, xstrdup(tok));
+		}
+	}
+	free(copy);
 }
 
 /*
@@ -43,9 +91,7 @@ static bool line_has(const char *line, size_t len, const char *word)
  */
 int kfeatures_read(struct kfeatures *kf)
 {
-	const char *line;
-	size_t len = 0;
-	char *readme;
+	char *readme, *entry;
 
 	memset(kf, 0, sizeof(*kf));
 	readme = tracefs_instance_file_read(NULL, "README", NULL);
@@ -56,25 +102,58 @@ int kfeatures_read(struct kfeatures *kf)
 	kf->uprobe_events = tracefs_file_exists(NULL, "uprobe_events");
 	kf->dynamic_events = tracefs_file_exists(NULL, "dynamic_events");
 	kf->error_log = tracefs_file_exists(NULL, "error_log");
-	line = readme_line(readme, "fetcharg:", &len);
-	kf->kprobe_argn = line_has(line, len, "$arg<N>");
-	line = readme_line(readme, "kernel return probes support:", &len);
-	kf->kretprobe_argn = line_has(line, len, "$arg<N>");
-	kf->ret_suffix = strstr(readme, "%return") != NULL;
-	kf->ustring = strstr(readme, "ustring") != NULL;
 	kf->maxactive = strstr(readme, "r[maxactive]") != NULL;
+	entry = readme_entry(readme, "fetcharg:");
+	kf->kprobe_argn = entry_has(entry, "$arg<N>");
+	kf->user_deref = entry_has(entry, "[u]<offset>");
+	free(entry);
+	entry = readme_entry(readme, "kernel return probes support:");
+	kf->kretprobe_argn = entry_has(entry, "$arg<N>");
+	free(entry);
+	entry = readme_entry(readme, "type:");
+	if (entry)
+		parse_types(kf, entry);
+	free(entry);
 	free(readme);
 	return 0;
 }
 
 /*
  * kfeatures_assume - features of a current kernel for @arch, used for dry
- * runs that cannot (or, with --arch, should not) look at this machine
+ * runs that cannot (or, with --arch, should not) look at this machine;
+ * the types are left unknown, so no type is refused
  */
 void kfeatures_assume(struct kfeatures *kf, const struct arch_info *arch)
 {
 	memset(kf, 0, sizeof(*kf));
 	kf->kprobe_events = kf->uprobe_events = kf->dynamic_events = true;
 	kf->kprobe_argn = arch->kernel_argn;
-	kf->ret_suffix = kf->ustring = kf->maxactive = kf->error_log = true;
+	kf->user_deref = kf->maxactive = kf->error_log = true;
+	kf->bitfield = kf->arrays = true;
+}
+
+/* kfeatures_has_type - whether the kernel takes fetch type @type (true if unknown) */
+bool kfeatures_has_type(const struct kfeatures *kf, const char *type)
+{
+	size_t len = strcspn(type, "[");
+	char *base;
+	bool ok;
+
+	if (!kf->types.n)
+		return true;
+	if (type[len] && !kf->arrays)
+		return false;
+	base = xstrndup(type, len);
+	if (base[0] == 'b' && isdigit((unsigned char)base[1]) && strchr(base, '@'))
+		ok = kf->bitfield;
+	else
+		ok = strv_contains(&kf->types, base);
+	free(base);
+	return ok;
+}
+
+/* kfeatures_free - release what kfeatures_read allocated */
+void kfeatures_free(struct kfeatures *kf)
+{
+	strv_free(&kf->types);
 }

@@ -16,6 +16,7 @@
 #include "elf_sym.h"
 #include "fetcharg.h"
 #include "kfeatures.h"
+#include "kfuncs.h"
 #include "probe_spec.h"
 
 /* perf-tools' rule: a second word with '=', '%' or '$' is an argument, not a place. */
@@ -263,6 +264,15 @@ static int resolve_uprobe(struct probe_spec *ps, const struct resolve_opts *ro)
 		return -1;
 	}
 	ps->kind = ps->kind == PROBE_KRETPROBE ? PROBE_URETPROBE : PROBE_UPROBE;
+	if (ro->foreign && !ps->sym && ps->module_or_bin[0] == '/') {
+		/* a path on the other machine: nothing here to check it against */
+		ps->path = xstrdup(ps->module_or_bin);
+		ps->file_offset = ps->offset;
+		if (!ro->quiet)
+			note_msg("'%s': %s is taken as a path on the %s machine; its offset is "
+				 "not checked", ps->text, ps->path, ro->arch->name);
+		return 0;
+	}
 	ps->path = bin_resolve(ps->module_or_bin, ro->pid, ro->arch);
 	if (!ps->path)
 		return -1;
@@ -293,9 +303,11 @@ static int resolve_kprobe(struct probe_spec *ps, const struct resolve_opts *ro)
 		}
 	}
 	if (ps->maxactive && !ro->kf->maxactive) {
-		err_msg("'%s': this kernel does not take a kretprobe maxactive", ps->text);
-		return -1;
+		note_msg("'%s': this kernel takes no kretprobe maxactive: left out", ps->text);
+		ps->maxactive = 0;
 	}
+	if (ro->kf->live && ro->kf->kprobe_events && ps->sym && !ro->force)
+		return kfunc_check(ps->text, ps->sym, ps->module_or_bin);
 	return 0;
 }
 
@@ -313,6 +325,15 @@ static bool is_bare_value(const char *fetch)
 	       (str_starts(fetch, "$stack") && fetch[6]);
 }
 
+/* Does @fetch use +u<offset>(...) / -u<offset>(...), a user-memory dereference? */
+static bool has_user_deref(const char *fetch)
+{
+	for (const char *p = fetch; (p = strpbrk(p, "+-")); p++)
+		if (p[1] == 'u' && isdigit((unsigned char)p[2]))
+			return true;
+	return false;
+}
+
 static int translate_args(struct probe_spec *ps, const struct resolve_opts *ro)
 {
 	struct fetch_ctx ctx = {
@@ -322,6 +343,10 @@ static int translate_args(struct probe_spec *ps, const struct resolve_opts *ro)
 		.kernel_argn = ro->kf->kprobe_argn,
 		.kernel_ret_argn = ro->kf->kretprobe_argn,
 	};
+
+	if (!ctx.user && ps->sym && ro->arch->syscall_prefix &&
+	    str_starts(ps->sym, ro->arch->syscall_prefix))
+		ctx.syscall_wrapper = ps->sym;
 	struct strv out = { 0 }, notices = { 0 };
 	int ret = -1;
 
@@ -332,6 +357,17 @@ static int translate_args(struct probe_spec *ps, const struct resolve_opts *ro)
 		if (!name)
 			name = xasprintf("arg%d", i + 1);	/* the kernel's own default */
 		tr = fetcharg_translate(fetch, &ctx, &notices, &err);
+		if (tr && type && !kfeatures_has_type(ro->kf, type)) {
+			err = xasprintf("this kernel's probes have no '%s' type (see 'type:' in "
+					"its tracefs README)", type);
+			free(tr);
+			tr = NULL;
+		}
+		if (tr && !ro->kf->user_deref && has_user_deref(tr)) {
+			err = xasprintf("this kernel cannot read user memory with +u<offset>(...)");
+			free(tr);
+			tr = NULL;
+		}
 		if (tr && type && is_string_type(type) && is_bare_value(tr)) {
 			char *deref = xasprintf("+0(%s)", tr);
 

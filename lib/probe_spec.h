@@ -49,6 +49,8 @@ struct resolve_opts {
 	pid_t pid;			/* -p, for library lookup in the maps */
 	bool quiet;			/* no notices on stderr */
 	bool dry_run;			/* -n: missing kernel features are notes */
+	bool force;			/* -F: no check that a kernel function is traceable */
+	bool foreign;			/* --arch: another machine's probes */
 };
 
 int probe_spec_parse(const char *text, struct probe_spec *ps);

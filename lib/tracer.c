@@ -394,10 +394,10 @@ static void on_record(struct tep_record *rec, void *ctx)
 			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
 	}
 	pid = tep_data_pid(t->tep, rec);
-	if (context_event(t, rec, pid))
+	if (context_event(t, rec, pid) || (t->o->pid && !tidset_has(&t->tids, pid))) {
+		formatter_skip(t->fmt, rec);
 		return;
-	if (t->o->pid && !tidset_has(&t->tids, pid))
-		return;
+	}
 	formatter_record(t->fmt, rec);
 	t->events++;
 }

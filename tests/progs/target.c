@@ -10,7 +10,9 @@
  *     -t  also call probe_me from THREADS new threads (after -w)
  *     -f  also fork a child that calls probe_me (after -w)
  *     -e  call getenv("KTPROBE_TARGET_VAR") and add7() once
- *     -o  open (and close) PATH once
+ *     -o  open (and close) PATH once, with openat()
+ *     -O  open (and close) PATH once, with the open() syscall where it exists
+ *     -m  with -o/-O: create the file (O_CREAT) with this octal MODE
  *     -c  set the thread's comm to NAME (escapes allowed)
  *     -D  dlopen the library PATH (repeatable)
  */
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -75,11 +78,12 @@ static char *unescape(char *s)
 int main(int argc, char **argv)
 {
 	int opt, threads = 0, wait_line = 0, do_fork = 0, extra = 0;
-	const char *open_path = NULL;
+	const char *open_path = NULL, *sys_open_path = NULL;
+	int open_flags = O_RDONLY, open_mode = 0;
 	long sum = 0;
 	pthread_t tid[16];
 
-	while ((opt = getopt(argc, argv, "wn:s:t:feo:c:D:")) != -1) {
+	while ((opt = getopt(argc, argv, "wn:s:t:feo:O:m:c:D:")) != -1) {
 		switch (opt) {
 		case 'w': wait_line = 1; break;
 		case 'n': count = atoi(optarg); break;
@@ -88,6 +92,11 @@ int main(int argc, char **argv)
 		case 'f': do_fork = 1; break;
 		case 'e': extra = 1; break;
 		case 'o': open_path = optarg; break;
+		case 'O': sys_open_path = optarg; break;
+		case 'm':
+			open_flags = O_RDWR | O_CREAT;
+			open_mode = (int)strtol(optarg, NULL, 8);
+			break;
 		case 'c': prctl(PR_SET_NAME, unescape(optarg)); break;
 		case 'D':
 			if (!dlopen(optarg, RTLD_NOW)) {
@@ -107,10 +116,19 @@ int main(int argc, char **argv)
 			return 1;
 	}
 	if (open_path) {
-		int fd = open(open_path, O_RDONLY);
+		int fd = openat(AT_FDCWD, open_path, open_flags, open_mode);
 
 		if (fd >= 0)
 			close(fd);
+	}
+	if (sys_open_path) {
+#ifdef SYS_open
+		long fd = syscall(SYS_open, sys_open_path, open_flags, open_mode);
+#else
+		long fd = openat(AT_FDCWD, sys_open_path, open_flags, open_mode);
+#endif
+		if (fd >= 0)
+			close((int)fd);
 	}
 	for (int i = 0; i < count; i++)
 		sum += probe_me(str, i);

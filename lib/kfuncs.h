@@ -1,0 +1,7 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KTP_KFUNCS_H
+#define KTP_KFUNCS_H
+
+int kfunc_check(const char *spec, const char *func, const char *module);
+
+#endif

@@ -1,0 +1,325 @@
+#!/bin/sh
+# The lab tests, run by /init inside a guest booted on Debian 12's stock
+# kernel (6.1, with kprobes): the same tests on every architecture. Each
+# test is a function; TAP on stdout; after each test nothing of ours may be
+# left in tracefs.
+
+KT=/lab/ktprobe
+TARGET=/lab/target
+TR=/sys/kernel/tracing
+ARCH=$(cat /lab/arch)
+case $ARCH in
+x86_64) SYSCALL_PREFIX=__x64_sys_ OPENAT2_CALLER=__x64_sys_openat ;;
+arm64) SYSCALL_PREFIX=__arm64_sys_ OPENAT2_CALLER=invoke_syscall ;;	# the wrapper tail-calls
+esac
+echo hello >/lab/hello
+
+# fail MESSAGE: say what did not hold (the test then returns 1)
+fail() {
+	echo "failed: $*"
+	return 1
+}
+
+# has FILE REGEX: FILE has a line matching the extended REGEX
+has() {
+	grep -qE -e "$2" "$1" || { echo "no line matching /$2/ in $1:"; sed 's/^/    /' "$1"; return 1; }
+}
+
+# hasnt FILE REGEX
+hasnt() {
+	! grep -qE -e "$2" "$1" || { echo "unexpected /$2/ in $1:"; sed 's/^/    /' "$1"; return 1; }
+}
+
+# count FILE REGEX: the number of matching lines
+count() {
+	grep -cE -e "$2" "$1"
+}
+
+# kt_bg ARGS: ktprobe in the background, returning once armed; out/err files
+kt_bg() {
+	"$KT" "$@" >out 2>err &
+	KT_PID=$!
+	i=0
+	while ! grep -q 'note: tracing' err; do
+		i=$((i + 1))
+		if [ $i -gt 300 ] || ! kill -0 "$KT_PID" 2>/dev/null; then
+			echo "ktprobe did not arm:"; cat err
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# kt_end: stop the background ktprobe (SIGINT) and wait; status in KT_STATUS
+kt_end() {
+	sleep 0.3
+	kill -INT "$KT_PID"
+	wait "$KT_PID"
+	KT_STATUS=$?
+}
+
+# kt ARGS: run ktprobe in the foreground; out/err files, status in KT_STATUS
+kt() {
+	"$KT" "$@" >out 2>err
+	KT_STATUS=$?
+}
+
+leftovers() {
+	{ ls $TR/instances; cat $TR/dynamic_events; } 2>/dev/null | grep -E 'ktprobe_'
+}
+
+# --- perf-tools' kprobe usage examples, with their documented meaning ---
+
+# "kprobe p:do_sys_open  # trace open() entry"
+t_example_open_entry() {
+	# as written: accepted, with the trap explained (do_sys_open is inlined on 6.1)
+	kt_bg p:do_sys_open || return 1
+	$TARGET -n 0 -O /lab/hello
+	kt_end
+	[ $KT_STATUS -eq 0 ] || fail "status $KT_STATUS" || return 1
+	has err "note: do_sys_open: open\(\) and openat\(\) reach do_sys_openat2 on this kernel.*probe do_sys_openat2 instead$" || return 1
+	# the meaning, open() and openat() entry, is do_sys_openat2 here
+	kt_bg p:do_sys_openat2 || return 1
+	$TARGET -n 0 -o /lab/hello -O /lab/hello
+	kt_end
+	[ "$(count out "^ +target-[0-9]+ +\[[0-9]{3}\] [.a-zA-Z0-9]{5} +[0-9.]+: do_sys_openat2: \(do_sys_openat2\+0x0/0x[0-9a-f]+\)$")" -eq 2 ] ||
+		{ cat out; fail "two openat2 entries expected"; }
+}
+
+# "kprobe r:do_sys_open  # trace open() return"
+t_example_open_return() {
+	kt_bg r:do_sys_openat2 || return 1
+	$TARGET -n 0 -o /lab/hello
+	kt_end
+	has out "target-.*: do_sys_openat2: \(${SYSCALL_PREFIX}openat\+0x[0-9a-f]+/0x[0-9a-f]+ <- do_sys_openat2\)$"
+}
+
+# "kprobe 'r:do_sys_open $retval'  # trace open() return value"
+t_example_open_retval() {
+	kt_bg 'r:do_sys_openat2 $retval' || return 1
+	$TARGET -n 0 -o /lab/hello -O /nonexistent
+	kt_end
+	has out "target-.*: do_sys_openat2: \(.* <- do_sys_openat2\) arg1=0x3$" || return 1
+	# -ENOENT
+	has out "target-.*: do_sys_openat2: \(.* <- do_sys_openat2\) arg1=0x(ffffffff)?fffffffe$"
+}
+
+# "kprobe 'r:myopen do_sys_open $retval'  # use a custom probe name"
+t_example_custom_name() {
+	kt_bg 'r:myopen do_sys_openat2 $retval' || return 1
+	$TARGET -n 0 -o /lab/hello
+	kt_end
+	has out "target-.*: myopen: \(.* <- do_sys_openat2\) arg1=0x3$"
+}
+
+# "kprobe 'p:myopen do_sys_open mode=%cx:u16'  # trace open() file mode"
+t_example_mode() {
+	rm -f /tmp/created
+	# as written: accepted (and on arm64 %cx becomes %x3)
+	kt -d 0.3 'p:myopen do_sys_open mode=%cx:u16'
+	[ $KT_STATUS -eq 0 ] || { cat err; fail "status $KT_STATUS"; } || return 1
+	# do_sys_openat2(dfd, filename, how): the mode is how->mode, 8 bytes in
+	kt_bg 'p:myopen do_sys_openat2 mode=+8(%dx):u16' || return 1
+	$TARGET -n 0 -m 640 -o /tmp/created
+	kt_end
+	has out "target-.*: myopen: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) mode=416$"
+}
+
+# "kprobe 'p:myopen do_sys_open filename=+0(%si):string'  # trace open() with filename"
+t_example_filename() {
+	kt_bg 'p:myopen do_sys_openat2 filename=+0(%si):string' || return 1
+	$TARGET -n 0 -o /lab/hello
+	kt_end
+	has out "target-.*: myopen: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) filename=\"/lab/hello\"$" || return 1
+	# typed on arm64, the x86 register is translated, with a note
+	if [ "$ARCH" = x86_64 ]; then
+		hasnt err "note: %si"
+	else
+		has err "^ktprobe: note: %si is x86_64's 2nd argument register; using %x1 on $ARCH$"
+	fi
+}
+
+# "kprobe -s 'p:myprobe tcp_retransmit_skb'  # show kernel stacks"
+t_example_stacks() {
+	# accepted as written (no retransmits happen here)...
+	kt -d 0.5 -s 'p:myprobe tcp_retransmit_skb'
+	[ $KT_STATUS -eq 0 ] || { cat err; fail "status $KT_STATUS"; } || return 1
+	# ...and a stack for a function that is called
+	kt_bg -s 'p:myprobe do_sys_openat2' || return 1
+	$TARGET -n 0 -o /lab/hello
+	kt_end
+	has out "target-.*: myprobe: \(do_sys_openat2\+0x0/0x[0-9a-f]+\)$" || return 1
+	has out "target-.*: <stack trace>$" || return 1
+	# the callers, without the probe machinery above the probed function
+	grep -A1 "target-.*: <stack trace>$" out | has - "^ => $OPENAT2_CALLER$" || return 1
+	hasnt out "=> (kprobe_|brk_handler|do_debug_exception)"
+}
+
+# --- arguments ---
+
+t_argn() {
+	kt_bg 'p:do_sys_openat2 dfd=$arg1:s32 file=+0($arg2):string' || return 1
+	$TARGET -n 0 -o /lab/hello
+	kt_end
+	has out ": do_sys_openat2: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) dfd=-100 file=\"/lab/hello\"$" || return 1
+	kt -n 'p:do_sys_openat2 $arg1'
+	has out ' arg1=\$arg1$'
+}
+
+t_named_and_unnamed_args() {
+	kt_bg 'p:do_sys_openat2 +0($arg2):string fd=$arg1:s32 $comm' || return 1
+	$TARGET -n 0 -o /lab/hello
+	kt_end
+	has out ": do_sys_openat2: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) arg1=\"/lab/hello\" fd=-100 arg3=\"target\"$"
+}
+
+t_retval_and_return_suffix() {
+	kt_bg 'p:do_sys_openat2%return ret=$retval:s32' || return 1
+	$TARGET -n 0 -o /lab/hello -O /nonexistent
+	kt_end
+	has out "target-.*: do_sys_openat2: \(${SYSCALL_PREFIX}openat\+0x[0-9a-f]+/0x[0-9a-f]+ <- do_sys_openat2\) ret=3$" || return 1
+	has out "ret=-2$"
+}
+
+t_maxactive() {
+	kt_bg 'r7:do_sys_openat2 $retval' || return 1
+	grep -qE '^r7:ktprobe_[0-9_]+/do_sys_openat2 do_sys_openat2' $TR/dynamic_events ||
+		{ cat $TR/dynamic_events; fail "no r7: definition"; } || return 1
+	$TARGET -n 0 -o /lab/hello
+	kt_end
+	has out "target-.*: do_sys_openat2: \(.* <- do_sys_openat2\) arg1=0x3$"
+}
+
+t_filter() {
+	kt_bg 'p:do_sys_openat2 file=+0($arg2):string' 'file == "/lab/hello"' || return 1
+	$TARGET -n 0 -o /lab/hello -O /nonexistent
+	kt_end
+	has out 'file="/lab/hello"$' || return 1
+	hasnt out 'nonexistent'
+}
+
+t_pid() {
+	mkfifo /tmp/go
+	$TARGET -w -n 0 -o /lab/hello </tmp/go >/tmp/target.out &
+	tpid=$!
+	exec 3>/tmp/go
+	while [ ! -s /tmp/target.out ]; do sleep 0.1; done
+	kt_bg -p $tpid 'p:do_sys_openat2 file=+0($arg2):string' || return 1
+	cat /lab/hello >/dev/null
+	echo go >&3
+	exec 3>&-
+	wait $tpid
+	wait "$KT_PID"
+	rm -f /tmp/go
+	[ "$(count out 'do_sys_openat2:')" -eq 1 ] || { cat out; fail "one event expected"; } || return 1
+	has out "^ +target-$tpid +.*file=\"/lab/hello\"$" || return 1
+	has err "note: process $tpid has exited"
+}
+
+t_duration() {
+	start=$(cut -d' ' -f1 /proc/uptime)
+	kt -d 1 'p:do_sys_openat2'
+	end=$(cut -d' ' -f1 /proc/uptime)
+	[ $KT_STATUS -eq 0 ] || fail "status $KT_STATUS" || return 1
+	has err 'tracing do_sys_openat2 for 1 s' || return 1
+	awk -v s="$start" -v e="$end" 'BEGIN { exit !(e - s >= 1 && e - s < 30) }' ||
+		fail "ran $start..$end"
+}
+
+t_syscall_wrapper_argn() {
+	kt_bg "p:${SYSCALL_PREFIX}openat dfd=\$arg1:s32 file=+0(\$arg2):string" || return 1
+	$TARGET -n 0 -o /lab/hello
+	kt_end
+	has err "note: ${SYSCALL_PREFIX}openat takes only the user's saved registers" || return 1
+	has out "target-.*: ${SYSCALL_PREFIX}openat: \(${SYSCALL_PREFIX}openat\+0x0/0x[0-9a-f]+\) dfd=-100 file=\"/lab/hello\"$"
+}
+
+# every register ktprobe's table has for this arch, the kernel's parser takes
+t_register_table() {
+	regs=$($KT --registers | sed -n 's/^registers: //p')
+	[ -n "$regs" ] || fail "no registers listed" || return 1
+	bad=
+	for r in $regs; do
+		if echo "p:ktprobe_regcheck/r do_sys_openat2 x=$r" >>$TR/kprobe_events 2>/dev/null; then
+			echo "-:ktprobe_regcheck/r" >>$TR/kprobe_events
+		else
+			bad="$bad $r"
+		fi
+	done
+	[ -z "$bad" ] || fail "the kernel rejects:$bad"
+	# and a register that is not in the table is rejected
+	! echo "p:ktprobe_regcheck/r do_sys_openat2 x=%notareg" >>$TR/kprobe_events 2>/dev/null
+}
+
+# --- errors and kernel features ---
+
+t_kernel_rejection() {
+	kt 'p:do_sys_openat2 x=+0(%si'
+	[ $KT_STATUS -eq 1 ] || fail "status $KT_STATUS" || return 1
+	# (on arm64 a note on %si comes first)
+	grep -A2 "^ktprobe: the kernel rejected probe 'do_sys_openat2': Dereference brace is not closed$" err >rejected ||
+		{ cat err; fail "no kernel message"; } || return 1
+	sed -n 2p rejected | grep -qE '^  Command: p:ktprobe_[0-9_]+/do_sys_openat2 do_sys_openat2 x=\+0\(%(si|x1)$' ||
+		{ cat err; fail "no command line"; } || return 1
+	# the caret under the end of the command
+	[ "$(sed -n 3p rejected | awk '{ print index($0, "^") }')" -eq "$(sed -n 2p rejected | awk '{ print length($0) + 1 }')" ] ||
+		{ cat err; fail "the caret is not where the kernel put it"; }
+}
+
+t_untraceable_function() {
+	kt 'p:do_sys_opn'
+	[ $KT_STATUS -eq 1 ] || return 1
+	has err "^ktprobe: 'p:do_sys_opn': no kernel function do_sys_opn; close: do_sys_open" || return 1
+	bl=$(awk 'NR == 1 { print $2 }' /sys/kernel/debug/kprobes/blacklist)
+	kt "p:$bl"
+	[ $KT_STATUS -eq 1 ] || return 1
+	has err "^ktprobe: 'p:$bl': $bl is on the kernel's kprobe blacklist: it cannot be probed$" || return 1
+	# a function the kernel has but cannot trace
+	nt=$(awk 'FILENAME ~ /blacklist/ { ok[$2] = 1; next } NR == FNR { ok[$1] = 1; next }
+		($2 == "t" || $2 == "T") && !($3 in ok) && $3 ~ /^[a-z][a-z_]+$/ && NF == 3 { print $3; exit }' \
+		$TR/available_filter_functions /sys/kernel/debug/kprobes/blacklist /proc/kallsyms)
+	kt "p:$nt"
+	[ $KT_STATUS -eq 1 ] || return 1
+	has err "^ktprobe: 'p:$nt': $nt is not in available_filter_functions" || return 1
+	has err "-F to try anyway$"
+}
+
+t_missing_kernel_features() {
+	# 6.1 fetches no entry arguments at return
+	kt 'r:do_sys_openat2 $arg1'
+	[ $KT_STATUS -eq 1 ] || return 1
+	has err "kernel return probes support" || return 1
+	# nor has it a char type
+	kt 'p:do_sys_openat2 c=+0($arg2):char'
+	[ $KT_STATUS -eq 1 ] || return 1
+	has err "this kernel's probes have no 'char' type"
+}
+
+t_dynamic_events_file() {
+	kt_bg 'p:do_sys_openat2' || return 1
+	grep -qE '^p:ktprobe_[0-9_]+/do_sys_openat2 do_sys_openat2$' $TR/kprobe_events ||
+		{ cat $TR/kprobe_events; fail "not in kprobe_events"; } || return 1
+	kt_end
+}
+
+# --- run them all ---
+
+n=0
+status=0
+for t in $(grep -oE '^t_[a-z_0-9]+\(\)' "$0" | tr -d '()'); do
+	n=$((n + 1))
+	dir=/tmp/$t
+	mkdir -p "$dir"
+	if (cd "$dir" && $t) >"$dir/log" 2>&1 && [ -z "$(leftovers)" ]; then
+		echo "ok $n ${t#t_}"
+	else
+		echo "not ok $n ${t#t_}"
+		sed 's/^/# /' "$dir/log"
+		left=$(leftovers)
+		[ -n "$left" ] && echo "$left" | sed 's/^/# left in tracefs: /'
+		$KT --cleanup >/dev/null 2>&1
+		status=1
+	fi
+done
+echo "1..$n"
+exit $status
