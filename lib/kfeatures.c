@@ -132,22 +132,34 @@ void kfeatures_assume(struct kfeatures *kf, const struct arch_info *arch)
 	kf->bitfield = kf->arrays = true;
 }
 
-/* kfeatures_has_type - whether the kernel takes fetch type @type (true if unknown) */
+/*
+ * kfeatures_has_type - whether the kernel takes fetch type @type: true when
+ * this kernel's list is unknown, and for names no kernel has (typos), which
+ * the kernel itself then rejects with its own message
+ */
 bool kfeatures_has_type(const struct kfeatures *kf, const char *type)
 {
 	size_t len = strcspn(type, "[");
 	char *base;
 	bool ok;
 
+	static const char *const any_kernel[] = {
+		"u8", "u16", "u32", "u64", "s8", "s16", "s32", "s64", "x8", "x16", "x32",
+		"x64", "char", "string", "ustring", "symbol", "symstr", "%pd", "%pD",
+	};
+	bool known = false;
+
 	if (!kf->types.n)
 		return true;
 	if (type[len] && !kf->arrays)
 		return false;
 	base = xstrndup(type, len);
+	for (size_t i = 0; i < ARRAY_SIZE(any_kernel); i++)
+		known |= !strcmp(base, any_kernel[i]);
 	if (base[0] == 'b' && isdigit((unsigned char)base[1]) && strchr(base, '@'))
 		ok = kf->bitfield;
 	else
-		ok = strv_contains(&kf->types, base);
+		ok = !known || strv_contains(&kf->types, base);
 	free(base);
 	return ok;
 }
