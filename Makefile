@@ -52,7 +52,7 @@ KTP_LIBS  := $(shell $(PKG_CONFIG) $(PKG_STATIC) --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS  := $(sort $(wildcard lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
-PROGS     := ktprobe
+PROGS     := ktprobe ktfill
 
 all: $(PROGS:%=$(OUT)/%)
 

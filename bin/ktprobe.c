@@ -27,6 +27,8 @@ enum {
 	OPT_CLEANUP,
 	OPT_VERSION,
 	OPT_REGISTERS,
+	OPT_NO_FILL,
+	OPT_STRING_LIMIT,
 };
 
 struct cli {
@@ -71,6 +73,8 @@ static void usage(FILE *f)
 "                 riscv64 powerpc64 s390x loongarch64 mips64\n"
 "  --cleanup      remove what dead ktprobe runs left in tracefs\n"
 "  --registers    list ARCH's registers, argument registers and return register\n"
+"  --no-fill      do not read user memory after events (the companion, ktfill)\n"
+"  --string-limit N  read at most N bytes of strings that are not file names (32)\n"
 "  -h, --help     this help      --version  print the version\n"
 "\n"
 "examples:\n"
@@ -124,6 +128,8 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "registers", no_argument, NULL, OPT_REGISTERS },
+		{ "no-fill", no_argument, NULL, OPT_NO_FILL },
+		{ "string-limit", required_argument, NULL, OPT_STRING_LIMIT },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "pid", required_argument, NULL, 'p' },
@@ -189,6 +195,14 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		case OPT_ARCH: c->arch = optarg; break;
 		case OPT_CLEANUP: c->cleanup = true; break;
 		case OPT_REGISTERS: c->registers = true; break;
+		case OPT_NO_FILL: c->run.no_fill = true; break;
+		case OPT_STRING_LIMIT:
+			if (parse_u64(optarg, &kb) || !kb || kb > 65536) {
+				err_msg("--string-limit: '%s' is not a length from 1 to 65536", optarg);
+				return -1;
+			}
+			c->run.string_limit = kb;
+			break;
 		default:
 			usage(stderr);
 			return -1;
@@ -383,7 +397,8 @@ int main(int argc, char **argv)
 	ro.pid = c.run.pid;
 	ro.dry_run = c.dry_run;
 	ro.force = c.force;
-	ro.foreign = c.arch != NULL;	/* --arch: another machine, even of this kind */
+	ro.foreign = c.arch != NULL;
+	ro.fills = !c.run.no_fill;	/* --arch: another machine, even of this kind */
 	specs = xcalloc(c.specs.n, sizeof(*specs));
 	if (resolve_specs(&c, specs, &ro))
 		goto out;

@@ -70,7 +70,7 @@ struct drain *drain_open(struct tracefs_instance *inst, struct tep_handle *tep)
 	if (d->page_size <= 0)
 		d->page_size = getpagesize();
 	d->cpus = xcalloc(ncpu, sizeof(*d->cpus));
-	d->pfd = xcalloc(ncpu, sizeof(*d->pfd));
+	d->pfd = xcalloc(ncpu + 1, sizeof(*d->pfd));	/* + one for the caller */
 	for (int cpu = 0; cpu < ncpu; cpu++) {
 		struct drain_cpu *c = &d->cpus[d->ncpu];
 		char path[64];
@@ -121,14 +121,15 @@ void drain_close(struct drain *d)
 
 /*
  * drain_wait - sleep until the kernel says there is data worth reading,
- * @max_ms passes, or a signal arrives. Returns the number of ready CPUs.
+ * @extra_fd (if >= 0) is readable, @max_ms passes, or a signal arrives.
+ * Returns the number of ready descriptors.
  */
-int drain_wait(struct drain *d, int max_ms)
+int drain_wait(struct drain *d, int max_ms, int extra_fd)
 {
 	int timeout = max_ms;
 	int ret;
 
-	if (d->batch && !d->percent_works) {
+	if (d->batch && !d->percent_works && extra_fd < 0) {
 		struct timespec ts = { 0, BATCH_TIMEOUT_MS * 1000000L };
 
 		if (max_ms >= 0 && max_ms < BATCH_TIMEOUT_MS)
@@ -138,7 +139,9 @@ int drain_wait(struct drain *d, int max_ms)
 	}
 	if (d->batch && (timeout < 0 || timeout > BATCH_TIMEOUT_MS))
 		timeout = BATCH_TIMEOUT_MS;
-	ret = poll(d->pfd, d->ncpu, timeout);
+	d->pfd[d->ncpu].fd = extra_fd;
+	d->pfd[d->ncpu].events = POLLIN;
+	ret = poll(d->pfd, d->ncpu + (extra_fd >= 0), timeout);
 	return ret < 0 ? 0 : ret;
 }
 

@@ -11,7 +11,7 @@ struct drain;
 typedef void (*drain_record_fn)(struct tep_record *rec, void *ctx);
 
 struct drain *drain_open(struct tracefs_instance *inst, struct tep_handle *tep);
-int drain_wait(struct drain *d, int max_ms);
+int drain_wait(struct drain *d, int max_ms, int extra_fd);
 long drain_read(struct drain *d, drain_record_fn fn, void *ctx);
 void drain_adapt(struct drain *d, long events, unsigned long long elapsed_ns);
 void drain_report_lost(struct drain *d, bool final);

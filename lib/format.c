@@ -18,6 +18,7 @@
 #include <tracefs.h>
 
 #include "comm.h"
+#include "fill.h"
 #include "format.h"
 #include "utils.h"
 
@@ -28,6 +29,24 @@ struct plan_arg {
 	enum arg_kind kind;
 	int elem_size;
 	int count;			/* 0: scalar, else array length */
+	bool hidden;			/* ktprobe's own helper field (__k...) */
+	/* a string the kernel may fail to read: its pointer, for the companion */
+	struct tep_format_field *fill_ptr;
+	long long fill_off;
+	/* a user pointer marked for the companion (@str, @hexN) */
+	int user_kind;			/* enum fill_kind, 0 if not */
+	unsigned int user_len;
+	struct tep_format_field *kcap;	/* what the kernel captured, to verify */
+	enum fill_verify verify;
+};
+
+/* A syscall argument the companion reads (the kernel has only the pointer). */
+struct sys_fill {
+	struct tep_format_field *field;
+	int kind;			/* enum fill_kind, 0: none */
+	bool path;			/* up to PATH_MAX, else the string limit */
+	struct tep_format_field *count;	/* FILL_BYTES: the length argument */
+	bool exec;			/* an argument of execve/execveat */
 };
 
 enum plan_kind {
@@ -47,6 +66,7 @@ struct event_plan {
 	int nargs;
 	char *sys_name;					/* "sys_openat" */
 	struct tep_format_field *size, *caller, *ret;
+	struct sys_fill *sys_fills;			/* per field, syscall enter */
 };
 
 struct formatter {
@@ -63,6 +83,8 @@ struct formatter {
 	char last_comm[64];
 	struct cpu_state *cpus;		/* the last event of each CPU, for its stacks */
 	int ncpus;
+	struct fill_hook fill;		/* the companion, if any */
+	int line_fills;			/* fills asked for by the last record */
 };
 
 /* A stack record belongs to the event just before it on the same CPU. */
@@ -107,6 +129,7 @@ static void plan_free(struct event_plan *p)
 		return;
 	free(p->args);
 	free(p->sys_name);
+	free(p->sys_fills);
 	free(p);
 }
 
@@ -183,6 +206,54 @@ static int elem_size_of(const struct tep_format_field *field, int count)
 	return count ? field->size / count : field->size;
 }
 
+static struct plan_arg *arg_named(struct event_plan *p, const char *name)
+{
+	for (int i = 0; i < p->nargs; i++)
+		if (!strcmp(p->args[i].field->name, name))
+			return &p->args[i];
+	return NULL;
+}
+
+/*
+ * ktprobe's helper fields, added to its probes and hidden in the output:
+ *   __kf<OFF>_<arg>  the pointer of string <arg>, read at +OFF ('m' = minus)
+ *   __kv_<arg>       the kernel's own copy of @str <arg>, to verify a fill
+ *   __kb<N>_<arg>    @hex<N> <arg>: N bytes; its first bytes if an array
+ */
+static void attach_helpers(struct event_plan *p)
+{
+	for (int i = 0; i < p->nargs; i++) {
+		struct plan_arg *a = &p->args[i], *t;
+		const char *name = a->field->name, *under;
+		char *end;
+
+		if (!str_starts(name, "__k"))
+			continue;
+		a->hidden = true;
+		under = strchr(name + 3, '_');
+		if (!under || !(t = arg_named(p, under + 1)))
+			continue;
+		if (name[3] == 'f') {
+			bool minus = name[4] == 'm';
+
+			t->fill_ptr = a->field;
+			t->fill_off = strtoll(name + 4 + minus, &end, 10) * (minus ? -1 : 1);
+		} else if (name[3] == 'v') {
+			t->user_kind = FILL_STRING;
+			t->user_len = FILL_PATH_MAX;
+			t->kcap = a->field;
+			t->verify = VERIFY_STRING;
+		} else if (name[3] == 'b') {
+			t->user_kind = FILL_BYTES;
+			t->user_len = strtoul(name + 4, &end, 10);
+			if (a->count) {
+				t->kcap = a->field;
+				t->verify = VERIFY_PREFIX;
+			}
+		}
+	}
+}
+
 /*
  * A plan for a kprobe/uprobe event: its print fmt is "(%lx) a=FMT b=FMT"
  * or "(%lx <- %lx) ...", one " NAME=FMT" per fetch argument.
@@ -235,12 +306,62 @@ static struct event_plan *plan_probe(struct tep_event *ev)
 		p->nargs++;
 	}
 	free(copy);
+	attach_helpers(p);
 	return p;
 fail_copy:
 	free(copy);
 fail:
 	plan_free(p);
 	return NULL;
+}
+
+/* Is C type @type @want, blanks aside ("const char * const *" = "constchar*const*")? */
+static bool type_is(const char *type, const char *want)
+{
+	for (; *type; type++) {
+		if (*type == ' ')
+			continue;
+		if (*type != *want++)
+			return false;
+	}
+	return !*want;
+}
+
+/* Is this syscall argument a file name? (then read up to PATH_MAX) */
+static bool is_path_name(const char *name)
+{
+	return strstr(name, "name") || strstr(name, "path") || strstr(name, "file") ||
+	       !strcmp(name, "old") || !strcmp(name, "new") || !strcmp(name, "library");
+}
+
+/*
+ * What the companion reads for a syscall's arguments, by their declared
+ * types: "const char *" a string (a file name up to PATH_MAX, other strings
+ * up to the string limit; "buf" as many bytes as its count says), "const
+ * char *const *" an array of strings (argv, envp).
+ */
+static void plan_syscall_fills(struct event_plan *p)
+{
+	struct tep_format_field *f;
+	int i = 0;
+
+	p->sys_fills = xcalloc(p->event->format.nr_fields + 1, sizeof(*p->sys_fills));
+	for (f = p->event->format.fields; f; f = f->next, i++) {
+		struct sys_fill *sf = &p->sys_fills[i];
+
+		sf->field = f;
+		sf->exec = strstr(p->event->name, "execve") != NULL;
+		if (type_is(f->type, "constchar*const*") || type_is(f->type, "char**") ||
+		    type_is(f->type, "constchar**")) {
+			sf->kind = FILL_STRV;
+		} else if (type_is(f->type, "constchar*") || type_is(f->type, "char*")) {
+			sf->count = strcmp(f->name, "buf") ? NULL :
+				    tep_find_field(p->event, "count") ? tep_find_field(p->event, "count") :
+				    tep_find_field(p->event, "len");
+			sf->kind = sf->count ? FILL_BYTES : FILL_STRING;
+			sf->path = !sf->count && is_path_name(f->name);
+		}
+	}
 }
 
 static struct event_plan *plan_syscall(struct tep_event *ev)
@@ -256,6 +377,7 @@ static struct event_plan *plan_syscall(struct tep_event *ev)
 	p->sys_name = xasprintf("sys_%s", ev->name + (enter ? 10 : 9));
 	if (enter) {
 		p->kind = PLAN_SYSCALL_ENTER;
+		plan_syscall_fills(p);
 		return p;
 	}
 	p->kind = PLAN_SYSCALL_EXIT;
@@ -484,28 +606,73 @@ static void put_value(struct formatter *f, const struct plan_arg *a, const unsig
 	}
 }
 
-/* A __data_loc string: "text", or (fault) when the kernel could not read it. */
-static void put_data_loc_string(struct formatter *f, struct tep_record *rec,
-				const struct tep_format_field *field)
+/* The bytes of a __data_loc field, or NULL (with *len 0) when it is empty. */
+static const char *data_loc(struct formatter *f, struct tep_record *rec,
+			    const struct tep_format_field *field, unsigned int *len)
 {
 	unsigned int dl = read_num(f, (char *)rec->data + field->offset, 4);
-	unsigned int off = dl & 0xffff, len = dl >> 16;
+	unsigned int off = dl & 0xffff;
 
+	*len = dl >> 16;
 	if (field->flags & TEP_FIELD_IS_RELATIVE)
 		off += field->offset + 4;
-	if (!len) {
+	if (!*len || off + *len > (unsigned int)rec->size) {
+		*len = 0;
+		return NULL;
+	}
+	return (char *)rec->data + off;
+}
+
+/*
+ * A __data_loc string: "text", or (fault) when the kernel could not read
+ * it. Returns whether the kernel had it.
+ */
+static bool put_data_loc_string(struct formatter *f, struct tep_record *rec,
+				const struct tep_format_field *field)
+{
+	unsigned int len;
+	const char *s = data_loc(f, rec, field, &len);
+
+	if (!s) {
 		outbuf_puts(f->out, "(fault)");
-		return;
+		return false;
 	}
-	if (off + len > (unsigned int)rec->size) {
-		outbuf_puts(f->out, "<OVERFLOW>");
-		return;
-	}
-	if (((char *)rec->data)[off + len - 1] == '\0')
+	if (s[len - 1] == '\0')
 		len--;
 	outbuf_putc(f->out, '"');
-	outbuf_escaped(f->out, (char *)rec->data + off, len);
+	outbuf_escaped(f->out, s, len);
 	outbuf_putc(f->out, '"');
+	return true;
+}
+
+/*
+ * Ask the companion for a value at @addr of the event's process and leave
+ * a mark where its annotation goes; @kcap: what the kernel captured of it.
+ */
+static void ask_fill(struct formatter *f, struct tep_record *rec, unsigned long long addr,
+		     int kind, unsigned int max, const struct tep_format_field *kcap,
+		     enum fill_verify verify, bool text, unsigned int flags, bool exec_file)
+{
+	struct fill_ask ask = {
+		.pid = tep_data_pid(f->tep, rec), .addr = addr, .kind = kind, .max = max,
+		.max_items = f->fill.max_items, .ts = rec->ts, .verify = verify, .text = text,
+		.flags = flags, .exec_file = exec_file,
+		.count_only = kind == FILL_STRV && f->fill.count_env && flags == FILLREQ_ENVIRON,
+	};
+	unsigned int len = 0;
+
+	if (!f->fill.request || !addr)
+		return;
+	if (kcap && (kcap->flags & TEP_FIELD_IS_DYNAMIC)) {
+		ask.kernel = data_loc(f, rec, kcap, &len);
+		ask.kernel_len = len;
+	} else if (kcap && kcap->offset + kcap->size <= rec->size) {
+		ask.kernel = (char *)rec->data + kcap->offset;
+		ask.kernel_len = kcap->size;
+	}
+	outbuf_printf(f->out, " %c%08x%c", FILL_MARK_START,
+		      f->fill.request(f->fill.ctx, &ask), FILL_MARK_END);
+	f->line_fills++;
 }
 
 static void print_probe(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
@@ -537,6 +704,8 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 	for (int i = 0; i < p->nargs; i++) {
 		const struct plan_arg *a = &p->args[i];
 
+		if (a->hidden)
+			continue;
 		outbuf_putc(f->out, ' ');
 		outbuf_puts(f->out, a->field->name);
 		outbuf_putc(f->out, '=');
@@ -545,7 +714,15 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 			continue;
 		}
 		if (a->kind == ARG_STRING) {
-			put_data_loc_string(f, rec, a->field);
+			if (!put_data_loc_string(f, rec, a->field) && a->fill_ptr)
+				ask_fill(f, rec, read_num(f, data + a->fill_ptr->offset, 8) + a->fill_off,
+					 FILL_STRING, FILL_PATH_MAX, NULL, VERIFY_NONE, false, 0, false);
+			continue;
+		}
+		if (a->user_kind) {
+			put_value(f, a, data + a->field->offset);
+			ask_fill(f, rec, read_num(f, data + a->field->offset, a->field->size),
+				 a->user_kind, a->user_len, a->kcap, a->verify, false, 0, false);
 			continue;
 		}
 		if (!a->count) {
@@ -568,9 +745,28 @@ static bool is_int_type(const char *type)
 	return !strcmp(type, "int") || !strcmp(type, "unsigned int");
 }
 
+/* Ask for what a syscall argument points to, by the rule of its type. */
+static void ask_syscall_fill(struct formatter *f, struct tep_record *rec,
+			     const struct sys_fill *sf, unsigned long long ptr)
+{
+	unsigned long long count = 0;
+	unsigned int max = sf->path ? FILL_PATH_MAX : f->fill.string_limit;
+
+	if (sf->count) {
+		count = read_num(f, (char *)rec->data + sf->count->offset, sf->count->size);
+		if (count < max)
+			max = count;
+	}
+	ask_fill(f, rec, ptr, sf->kind, max, NULL, VERIFY_NONE, sf->count != NULL,
+		 sf->kind != FILL_STRV ? 0 :
+		 strcmp(sf->field->name, "envp") ? FILLREQ_CMDLINE : FILLREQ_ENVIRON,
+		 sf->exec && sf->kind == FILL_STRING);
+}
+
 static void print_syscall(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
 {
 	const unsigned char *data = rec->data;
+	const struct sys_fill *sf = p->sys_fills;
 	struct tep_format_field *field;
 	bool first = true;
 
@@ -584,8 +780,11 @@ static void print_syscall(struct formatter *f, const struct event_plan *p, struc
 	for (field = p->event->format.fields; field; field = field->next) {
 		unsigned long long v;
 
-		if (!strcmp(field->name, "__syscall_nr"))
+		if (!strcmp(field->name, "__syscall_nr")) {
+			if (sf)
+				sf++;
 			continue;
+		}
 		if (field->offset + field->size > rec->size)
 			break;
 		v = read_num(f, data + field->offset, field->size);
@@ -593,6 +792,10 @@ static void print_syscall(struct formatter *f, const struct event_plan *p, struc
 			v &= 0xffffffffULL;
 		outbuf_printf(f->out, "%s%s: %#llx", first ? "" : ", ", field->name, v);
 		first = false;
+		if (sf && sf->kind && v)
+			ask_syscall_fill(f, rec, sf, v);
+		if (sf)
+			sf++;
 	}
 	outbuf_putc(f->out, ')');
 }
@@ -667,6 +870,7 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 	if (!ev || rec->size < 8)
 		return;
 	p = plan_for(f, ev);
+	f->line_fills = 0;
 	if (!p)
 		return;
 	pid = tep_data_pid(f->tep, rec);
@@ -702,6 +906,18 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 		break;
 	}
 	outbuf_putc(f->out, '\n');
+}
+
+/* formatter_set_fills - where fill requests go (the companion), and their limits */
+void formatter_set_fills(struct formatter *f, const struct fill_hook *hook)
+{
+	f->fill = *hook;
+}
+
+/* formatter_line_fills - how many fills the last record's line waits for */
+int formatter_line_fills(const struct formatter *f)
+{
+	return f->line_fills;
 }
 
 /* format_column_header - the kernel's column legend (-H) */

@@ -5,7 +5,17 @@
 #include <stdbool.h>
 #include <event-parse.h>
 
+#include "filler.h"
 #include "outbuf.h"
+
+/* Where the formatter sends the values it wants read from a process. */
+struct fill_hook {
+	uint32_t (*request)(void *ctx, const struct fill_ask *ask);
+	void *ctx;
+	unsigned int string_limit;	/* strings that are not file names */
+	unsigned int max_items;		/* argv, envp */
+	bool count_env;			/* envp as its number of variables, like strace */
+};
 
 struct formatter;
 
@@ -16,6 +26,8 @@ void formatter_record(struct formatter *f, struct tep_record *rec);
 void formatter_skip(struct formatter *f, struct tep_record *rec);
 void formatter_set_comm(struct formatter *f, int pid, const char *comm);
 void formatter_forget_comms(struct formatter *f);
+void formatter_set_fills(struct formatter *f, const struct fill_hook *hook);
+int formatter_line_fills(const struct formatter *f);
 void format_column_header(struct outbuf *o);
 bool kernel_has_lazy_flags(const char *release);
 

@@ -51,6 +51,7 @@ struct resolve_opts {
 	bool dry_run;			/* -n: missing kernel features are notes */
 	bool force;			/* -F: no check that a kernel function is traceable */
 	bool foreign;			/* --arch: another machine's probes */
+	bool fills;			/* add the helper fields the companion needs */
 };
 
 int probe_spec_parse(const char *text, struct probe_spec *ps);

@@ -5,6 +5,7 @@
  * everything removed again, on every path out.
  */
 #include <errno.h>
+#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -14,6 +15,8 @@
 
 #include "drain.h"
 #include "events.h"
+#include "fill.h"
+#include "filler.h"
 #include "format.h"
 #include "outbuf.h"
 #include "session.h"
@@ -22,6 +25,7 @@
 #include "utils.h"
 
 #define CLONE_THREAD_FLAG 0x00010000ULL
+#define STREAM_MARGIN_NS 500000ULL	/* an event's commit can lag its timestamp */
 
 struct tracer {
 	const struct tracer_opts *o;
@@ -34,8 +38,10 @@ struct tracer {
 	struct outbuf out;
 	struct tidset tids;		/* -p: the threads followed */
 	struct tep_event *newtask;	/* task:task_newtask, with -p */
-	struct tep_event *fork, *exec, *rename;	/* keep comms right; printed if asked for */
-	bool print_fork, print_exec, print_rename, print_newtask;
+	struct tep_event *fork, *exec, *rename, *exit;	/* printed only if asked for */
+	bool print_fork, print_exec, print_rename, print_newtask, print_exit;
+	struct filler *filler;		/* the companion reader, if any */
+	unsigned long long stream_ns;	/* everything before this time has been read */
 	unsigned long long events;
 	unsigned long long last_cmdline_load;
 };
@@ -80,6 +86,7 @@ static int load_events(struct tracer *t)
 {
 	static const char *const helpers[][2] = {
 		{ "sched", "sched_process_fork" }, { "sched", "sched_process_exec" },
+		{ "sched", "sched_process_exit" },
 		{ "task", "task_rename" }, { "task", "task_newtask" },
 		{ "ftrace", "kernel_stack" }, { "ftrace", "user_stack" },
 	};
@@ -263,6 +270,7 @@ static int enable_context_events(struct tracer *t)
 	t->print_fork = requested(t, "sched", "sched_process_fork");
 	t->print_exec = requested(t, "sched", "sched_process_exec");
 	t->print_rename = requested(t, "task", "task_rename");
+	t->print_exit = requested(t, "sched", "sched_process_exit");
 	t->print_newtask = requested(t, "task", "task_newtask");
 	t->fork = tep_find_event_by_name(t->tep, "sched", "sched_process_fork");
 	t->exec = tep_find_event_by_name(t->tep, "sched", "sched_process_exec");
@@ -270,6 +278,9 @@ static int enable_context_events(struct tracer *t)
 		t->fork = NULL;
 	if (t->exec && tracefs_event_enable(t->sess.inst, "sched", "sched_process_exec"))
 		t->exec = NULL;
+	t->exit = t->filler ? tep_find_event_by_name(t->tep, "sched", "sched_process_exit") : NULL;
+	if (t->exit && tracefs_event_enable(t->sess.inst, "sched", "sched_process_exit"))
+		t->exit = NULL;
 	t->rename = tep_find_event_by_name(t->tep, "task", "task_rename");
 	if (t->rename && tracefs_event_enable(t->sess.inst, "task", "task_rename"))
 		t->rename = NULL;
@@ -338,6 +349,15 @@ static void note_exec(struct tracer *t, struct tep_record *rec, int pid)
 	len -= base - file;
 	snprintf(name, sizeof(name), "%.*s", len, base);
 	formatter_set_comm(t->fmt, pid, name);
+	if (t->filler) {
+		unsigned long long old;
+		char *path = xstrndup(file, len + (base - file));
+
+		filler_note_exec(t->filler, pid, rec->ts, path);
+		if (!tep_read_number_field(tep_find_field(t->exec, "old_pid"), rec->data, &old))
+			filler_note_exec(t->filler, (int)old, rec->ts, path);
+		free(path);
+	}
 }
 
 /* prctl(PR_SET_NAME) and writes to /proc/PID/comm rename a task. */
@@ -368,6 +388,10 @@ static bool context_event(struct tracer *t, struct tep_record *rec, int pid)
 		note_exec(t, rec, pid);
 		return !t->print_exec;
 	}
+	if (t->exit && type == t->exit->id) {
+		filler_note_exit(t->filler, pid, rec->ts);
+		return !t->print_exit;
+	}
 	if (t->rename && type == t->rename->id) {
 		note_rename(t, rec);
 		return !t->print_rename;
@@ -382,6 +406,7 @@ static bool context_event(struct tracer *t, struct tep_record *rec, int pid)
 static void on_record(struct tep_record *rec, void *ctx)
 {
 	struct tracer *t = ctx;
+	size_t start;
 	int pid;
 
 	if (rec->missed_events) {
@@ -398,18 +423,89 @@ static void on_record(struct tep_record *rec, void *ctx)
 		formatter_skip(t->fmt, rec);
 		return;
 	}
+	start = t->out.len;
 	formatter_record(t->fmt, rec);
+	if (t->filler)
+		filler_line(t->filler, &t->out, start, formatter_line_fills(t->fmt) > 0);
 	t->events++;
 }
 
-/* Read and print what is there; false when the output is gone. */
+/* Whether an event of the run has values the companion may read. */
+static bool may_fill(const struct tracer *t)
+{
+	for (int i = 0; i < t->n; i++) {
+		const struct probe_spec *ps = &t->specs[i];
+
+		if (!probe_spec_is_dynamic(ps)) {
+			if (!strcmp(ps->system, "syscalls") && str_starts(ps->event, "sys_enter_"))
+				return true;
+			continue;
+		}
+		for (int a = 0; a < ps->args.n; a++)
+			if (str_starts(ps->args.v[a], "__k"))
+				return true;
+	}
+	return false;
+}
+
+static uint32_t request_fill(void *ctx, const struct fill_ask *ask)
+{
+	return filler_request(ctx, ask);
+}
+
+/* Start the companion reader and point the formatter at it. */
+static void start_filler(struct tracer *t)
+{
+	struct fill_hook hook = {
+		.request = request_fill,
+		.string_limit = t->o->string_limit ? t->o->string_limit : 32,
+		.max_items = 32,
+		.count_env = true,
+	};
+
+	t->filler = filler_start(NULL);
+	if (!t->filler)
+		return;
+	hook.ctx = t->filler;
+	formatter_set_fills(t->fmt, &hook);
+}
+
+/*
+ * Read and print what is there; false when the output is gone. Lines that
+ * carry fills wait for the companion's answers and for the stream to have
+ * been read past the reads (see filler.c).
+ */
 static bool drain_once(struct tracer *t)
 {
 	unsigned long long start = now_ns();
 	long n = drain_read(t->drain, on_record, t);
 
 	drain_adapt(t->drain, n, now_ns() - start);
+	if (t->filler) {
+		filler_submit(t->filler);
+		/* events committed by then have been read; allow for in-flight commits */
+		filler_flush(t->filler, &t->out, start - STREAM_MARGIN_NS, false);
+	}
 	return outbuf_flush(&t->out) == 0;
+}
+
+/* Let the held-back lines out: wait for answers a while, then give up on them. */
+static void drain_fills(struct tracer *t)
+{
+	unsigned long long until = now_ns() + 2000000000ULL;
+
+	if (!t->filler)
+		return;
+	filler_submit(t->filler);
+	while (filler_busy(t->filler) && now_ns() < until && !t->out.broken) {
+		struct pollfd pfd = { .fd = filler_fd(t->filler), .events = POLLIN };
+
+		poll(&pfd, 1, 10);
+		filler_flush(t->filler, &t->out, now_ns() - STREAM_MARGIN_NS, false);
+		outbuf_flush(&t->out);
+	}
+	filler_flush(t->filler, &t->out, now_ns(), true);
+	outbuf_flush(&t->out);
 }
 
 static bool process_alive(pid_t pid)
@@ -435,7 +531,9 @@ static void stream(struct tracer *t)
 			if ((end - now) / 1000000 < (unsigned long long)timeout)
 				timeout = (end - now) / 1000000 + 1;
 		}
-		drain_wait(t->drain, timeout);
+		if (filler_busy(t->filler))
+			timeout = 1;	/* held-back lines: read again soon */
+		drain_wait(t->drain, timeout, filler_fd(t->filler));
 		if (!drain_once(t))
 			break;
 		now = now_ns();
@@ -456,8 +554,10 @@ static void final_drain(struct tracer *t)
 	for (int empty = 0; empty < 2 && !t->out.broken; ) {
 		if (drain_read(t->drain, on_record, t) == 0)
 			empty++;
+		filler_submit(t->filler);
 		outbuf_flush(&t->out);
 	}
+	drain_fills(t);
 	drain_report_lost(t->drain, true);
 }
 
@@ -488,7 +588,7 @@ int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o
 	int ret = 1;
 
 	outbuf_init(&t.out, o->out);
-	if (session_create(&t.sess, "ktprobe", o->buffer_kb))
+	if (session_create(&t.sess, o->tool ? o->tool : "ktprobe", o->buffer_kb))
 		goto out;
 	if (ktp_stop || define_probes(&t) || ktp_stop || load_events(&t))
 		goto out;
@@ -499,6 +599,8 @@ int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o
 	}
 	uname(&u);
 	t.fmt = formatter_new(t.tep, &t.out, kernel_has_lazy_flags(u.release), true);
+	if (!o->no_fill && may_fill(&t))
+		start_filler(&t);
 	if (apply_filters(&t) || ((o->pid || o->tid) && restrict_pids(&t)) ||
 	    (o->stacks && enable_stacks(&t)) || ktp_stop)
 		goto out;
@@ -519,6 +621,7 @@ int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o
 out:
 	if (t.sess.inst)
 		tracefs_event_disable(t.sess.inst, NULL, NULL);
+	filler_stop(t.filler);
 	drain_close(t.drain);
 	session_destroy(&t.sess);
 	formatter_free(t.fmt);

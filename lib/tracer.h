@@ -17,6 +17,9 @@ struct tracer_opts {
 	bool stacks;			/* -s */
 	bool headers;			/* -H */
 	bool show_format;		/* -v: print formats, then exit */
+	bool no_fill;			/* --no-fill: no companion reads */
+	unsigned int string_limit;	/* --string-limit (not for file names) */
+	const char *tool;		/* "ktprobe" or "ktfill": names the session */
 	FILE *out;
 };
 

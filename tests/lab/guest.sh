@@ -22,7 +22,14 @@ fail() {
 
 # has FILE REGEX: FILE has a line matching the extended REGEX
 has() {
-	grep -qE -e "$2" "$1" || { echo "no line matching /$2/ in $1:"; sed 's/^/    /' "$1"; return 1; }
+	grep -qE -e "$2" "$1" && return 0
+	echo "no line matching /$2/ in $1:"
+	sed 's/^/    /' "$1"
+	if [ "$1" = out ]; then
+		echo "(ktprobe's status: ${KT_STATUS:-?}; its stderr:)"
+		sed 's/^/    /' err
+	fi
+	return 1
 }
 
 # hasnt FILE REGEX
@@ -37,6 +44,7 @@ count() {
 
 # kt_bg ARGS: ktprobe in the background, returning once armed; out/err files
 kt_bg() {
+	rm -f out err
 	"$KT" "$@" >out 2>err &
 	KT_PID=$!
 	i=0
@@ -251,6 +259,25 @@ t_register_table() {
 	! echo "p:ktprobe_regcheck/r do_sys_openat2 x=%notareg" >>$TR/kprobe_events 2>/dev/null
 }
 
+# --- the companion reader ---
+
+# the kernel reads no page that is not there: (fault), and ktfill reads it after
+t_fill_fault() {
+	printf '/lab/hello\0' >/tmp/pathfile
+	kt_bg 'p:do_sys_openat2 file=+0(%si):string' || return 1
+	$TARGET -n 0 -M /tmp/pathfile -z 300
+	kt_end
+	has out "target-.*: do_sys_openat2: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file=\(fault\) \[user unverified \+[0-9.]+(us|ms) \"/lab/hello\"\]$"
+}
+
+# a syscall tracepoint's file name, filled in, here too
+t_fill_tracepoint() {
+	kt_bg 't:syscalls:sys_enter_openat' || return 1
+	$TARGET -n 0 -o /lab/hello -z 300
+	kt_end
+	has out "target-.*: sys_openat\(dfd: 0xffffff9c, filename: 0x[0-9a-f]+ \[user unverified \+[0-9.]+(us|ms) \"/lab/hello\"\], flags: 0, mode: 0\)$"
+}
+
 # --- errors and kernel features ---
 
 t_kernel_rejection() {
@@ -306,11 +333,26 @@ t_dynamic_events_file() {
 
 n=0
 status=0
-for t in $(grep -oE '^t_[a-z_0-9]+\(\)' "$0" | tr -d '()'); do
+tests=$(grep -oE '^t_[a-z_0-9]+\(\)' "$0" | tr -d '()')
+[ -n "$LAB_ONLY" ] && tests=$(echo "$LAB_ONLY" | tr ',' ' ')
+all=
+for i in $(seq 1 "${LAB_REPEAT:-1}"); do all="$all $tests"; done
+for t in $all; do
 	n=$((n + 1))
 	dir=/tmp/$t
 	mkdir -p "$dir"
-	if (cd "$dir" && $t) >"$dir/log" 2>&1 && [ -z "$(leftovers)" ]; then
+	# each test gets two minutes; a hang is reported with where things wait
+	(cd "$dir" && $t) >"$dir/log" 2>&1 &
+	tpid=$!
+	( sleep 120 && { echo "TIMEOUT: processes and where they wait:"; for p in /proc/[0-9]*; do
+		c=$(cat $p/comm 2>/dev/null); case $c in ktprobe|target|sh|grep|sleep|cat)
+		echo "  ${p#/proc/} $c $(cat $p/wchan 2>/dev/null)"; cat $p/stack 2>/dev/null | sed 's/^/      /';;
+		esac; done; kill -KILL $tpid; pkill -KILL ktprobe; } >>"$dir/log" 2>&1 ) &
+	wpid=$!
+	wait $tpid
+	tstatus=$?
+	kill $wpid 2>/dev/null
+	if [ $tstatus -eq 0 ] && [ -z "$(leftovers)" ]; then
 		echo "ok $n ${t#t_}"
 	else
 		echo "not ok $n ${t#t_}"

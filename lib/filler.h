@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KTP_FILLER_H
+#define KTP_FILLER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "outbuf.h"
+
+/* How a fill can be checked against what the kernel captured at the event. */
+enum fill_verify {
+	VERIFY_NONE,		/* nothing captured (syscall tracepoints, kprobe faults) */
+	VERIFY_STRING,		/* the kernel's own copy of the whole string */
+	VERIFY_PREFIX,		/* the first bytes (zeros when the kernel could not read) */
+};
+
+/* One value the formatter wants read from a process. */
+struct fill_ask {
+	int pid;
+	uint64_t addr;
+	int kind;			/* enum fill_kind */
+	unsigned int max, max_items;
+	unsigned long long ts;		/* the event's time */
+	const void *kernel;		/* what the kernel captured, if anything */
+	unsigned int kernel_len;
+	enum fill_verify verify;
+	bool text;			/* FILL_BYTES shown as a string, not hex */
+	unsigned int flags;		/* FILLREQ_* */
+	bool exec_file;			/* execve's file name: the exec event has it too */
+	bool count_only;		/* FILL_STRV shown as its number of strings (envp) */
+};
+
+struct filler;
+
+struct filler *filler_start(const char *self);
+int filler_fd(const struct filler *f);
+uint32_t filler_request(struct filler *f, const struct fill_ask *ask);
+void filler_submit(struct filler *f);
+void filler_collect(struct filler *f);
+void filler_note_exec(struct filler *f, int pid, unsigned long long ts, const char *file);
+void filler_note_exit(struct filler *f, int pid, unsigned long long ts);
+bool filler_busy(const struct filler *f);
+void filler_line(struct filler *f, struct outbuf *out, size_t start, bool has_fills);
+void filler_flush(struct filler *f, struct outbuf *out, unsigned long long stream_ns, bool all);
+void filler_stop(struct filler *f);
+
+#define FILL_MARK_START '\001'
+#define FILL_MARK_END '\002'
+
+#endif
