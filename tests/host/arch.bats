@@ -11,8 +11,9 @@ dry() {
 	shift
 	run -0 --separate-stderr "$KTPROBE" -n --arch "$arch" "$@"
 	def=${lines[0]}
-	# drop "p:GROUP/EVENT PLACE"
+	# drop "p:GROUP/EVENT PLACE", and the companion's helper fields (__k...)
 	read -r _ _ args <<<"$def"
+	args=$(tr ' ' '\n' <<<"$args" | grep -v '^__k' | paste -sd' ')
 }
 
 # The argument registers (user ABI), return register and stack pointer per arch.
@@ -127,6 +128,13 @@ ARCHES="x86_64 i386 arm64 arm riscv64 powerpc64 s390x loongarch64 mips64"
 			[[ ! "$stderr" =~ note ]] || { echo "$a: $r: $stderr"; false; }
 		done
 	done
+}
+
+@test "a string argument gets a hidden helper with its pointer, for the companion" {
+	run -0 "$KTPROBE" -n --arch arm64 'p:do_sys_openat2 file=+0(%si):string f2=+8(+16($arg2)):ustring'
+	[[ "$output" =~ " file=+0(%x1):string __kf0_file=%x1:x64 f2=+8(+16(\$arg2)):ustring __kf8_f2=+16(\$arg2):x64"$ ]]
+	run -0 "$KTPROBE" -n --no-fill --arch arm64 'p:do_sys_openat2 file=+0(%si):string'
+	[[ "$output" =~ " file=+0(%x1):string"$ ]]
 }
 
 @test "a register no architecture has is left for the kernel to reject" {

@@ -6,7 +6,7 @@ load ../helpers
 @test "t:syscalls:sys_enter_openat with -p: the process's openat, in the kernel's syscall shape" {
 	target_start "$PROGS/target_pie" -n 0 -o /etc/hostname
 	pid=$TARGET_PID
-	ktp_bg -p "$pid" 't:syscalls:sys_enter_openat'
+	ktp_bg -p "$pid" --no-fill 't:syscalls:sys_enter_openat'
 	target_go
 	ktp_wait
 	[ "$KTP_STATUS" -eq 0 ]
@@ -129,7 +129,7 @@ load ../helpers
 		"$KTPROBE" -n -e "p:$PROGS/target_pie:probe_me s=\$arg1:string" \
 		-e "r:$PROGS/target_pie:probe_me \$retval:s32" -e 't:syscalls:sys_enter_openat' -f 'dfd == 3'
 	off=$(printf %x "$(( $(nm "$PROGS/target_pie" | awk '$3 == "probe_me" {print "0x" $1}') ))")
-	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9]+_[0-9]+_[0-9]+/probe_me\ $PROGS/target_pie:0x$off\ s=\+0\(%di\):string$ ]]
+	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9]+_[0-9]+_[0-9]+/probe_me\ $PROGS/target_pie:0x$off\ s=\+0\(%di\):string\ __kf0_s=%di:x64$ ]]
 	[[ "${lines[1]}" =~ ^r:ktprobe_[0-9]+_[0-9]+_[0-9]+/probe_me__return\ $PROGS/target_pie:0x$off\ arg1=\$retval:s32$ ]]
 	[[ "${lines[2]}" = "# tracepoint syscalls:sys_enter_openat (exists; enabled in the run's instance)" ]]
 	[[ "${lines[3]}" = "# filter sys_enter_openat: dfd == 3" ]]
