@@ -46,15 +46,32 @@ PKG_CONFIG := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
 endif
 endif
 
+# trace.dat writing uses libtracecmd's exported but undeclared writer, as in
+# trace-cmd 3.1.6 (libtracecmd 1.3.1): other versions build without -o.
+ifneq ($(filter libtracecmd,$(PKGS)),)
+ifneq ($(shell $(PKG_CONFIG) --exact-version=1.3.1 libtracecmd 2>/dev/null && echo ok),ok)
+$(warning libtracecmd is not 1.3.1 (trace-cmd 3.1.6): building without trace.dat support)
+PKGS      := $(filter-out libtracecmd,$(PKGS))
+endif
+endif
+
 KTP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib \
-	      $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+	      $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
+	      $(if $(filter libtracecmd,$(PKGS)),-DKTP_HAVE_TRACECMD)
 KTP_LIBS  := $(shell $(PKG_CONFIG) $(PKG_STATIC) --libs $(PKGS) 2>/dev/null)
 
 LIB_SRCS  := $(sort $(wildcard lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)
 PROGS     := ktprobe ktfill
 
-all: $(PROGS:%=$(OUT)/%)
+# the libtraceevent plugin, for trace-cmd report (not in static builds)
+PLUGIN    := $(if $(filter libtracecmd,$(PKGS)),$(BUILD)/plugins/plugin_ktprobe.so)
+
+all: $(PROGS:%=$(OUT)/%) $(PLUGIN)
+
+$(BUILD)/plugins/plugin_ktprobe.so: share/plugin/plugin_ktprobe.c lib/marker.c lib/marker.h lib/utils.h
+	@mkdir -p $(@D)
+	$(CC) $(KTP_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ share/plugin/plugin_ktprobe.c lib/marker.c
 
 $(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(BUILD)/lib
 	$(CC) $(KTP_CFLAGS) $(CFLAGS) -c -o $@ $<
@@ -93,6 +110,9 @@ install: all
 	install -m 0755 $(PROGS:%=$(OUT)/%) $(DESTDIR)$(BINDIR)/
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	cd share/ktprobe && find . -type f ! -name .keep -exec install -D -m 0644 {} $(DESTDIR)$(SHAREDIR)/{} \;
+ifneq ($(PLUGIN),)
+	install -D -m 0644 $(PLUGIN) $(DESTDIR)$(SHAREDIR)/plugins/plugin_ktprobe.so
+endif
 
 clean:
 	rm -rf build $(PROGS:%=bin/%)

@@ -24,13 +24,13 @@
 #include "tracer.h"
 #include "utils.h"
 
-enum { OPT_SERVE = 256, OPT_STRING_LIMIT, OPT_HELP };
+enum { OPT_SERVE = 256, OPT_STRING_LIMIT, OPT_HELP, OPT_INTO };
 
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: ktfill [-d SECS] [-p PID | -L TID] [-b KB] [-f FILTER] [--string-limit N]\n"
-"              SYSTEM:EVENT...\n"
+"usage: ktfill [-q] [-d SECS] [-p PID | -L TID] [-b KB] [-f FILTER] [--string-limit N]\n"
+"              [--into INSTANCE] SYSTEM:EVENT...\n"
 "       ktfill --serve\n"
 "\n"
 "Traces existing events (tracepoints, or probes another tool defined)\n"
@@ -43,6 +43,9 @@ static void usage(FILE *f)
 "  -b KB          ring buffer size per CPU, in KB\n"
 "  -f FILTER      the kernel filter for every event\n"
 "  --string-limit N  read at most N bytes of strings that are not file names (32)\n"
+"  --into INSTANCE   also write each fill as a record into that tracefs instance\n"
+"                 (one trace-cmd records: -B INSTANCE; \"top\": the top level)\n"
+"  -q             print no event lines (with --into)\n"
 "  --serve        be ktprobe's reader: fill requests on stdin, answers on stdout\n"
 "  -h, --help     this help\n"
 "see ktfill(8)\n");
@@ -64,6 +67,7 @@ int main(int argc, char **argv)
 		{ "serve", no_argument, NULL, OPT_SERVE },
 		{ "string-limit", required_argument, NULL, OPT_STRING_LIMIT },
 		{ "help", no_argument, NULL, 'h' },
+		{ "into", required_argument, NULL, OPT_INTO },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tracer_opts run = { .out = stdout, .tool = "ktfill" };
@@ -74,7 +78,7 @@ int main(int argc, char **argv)
 	int opt, n = 0, ret = 2;
 
 	ktp_prog = "ktfill";
-	while ((opt = getopt_long(argc, argv, "hd:p:L:b:f:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "hqd:p:L:b:f:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case OPT_SERVE:
 			return fill_worker_run(0, 1) ? 1 : 0;
@@ -104,6 +108,16 @@ int main(int argc, char **argv)
 			break;
 		case 'f':
 			filter = optarg;
+			break;
+		case 'q':
+			run.quiet = true;
+			break;
+		case OPT_INTO:
+			if (str_has_control(optarg) || strchr(optarg, '/')) {
+				err_msg("--into: '%s' is no instance name", optarg);
+				return 2;
+			}
+			run.fills_into = optarg;
 			break;
 		case OPT_STRING_LIMIT:
 			if (parse_u64(optarg, &v) || !v || v > 65536) {

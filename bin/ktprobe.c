@@ -16,6 +16,7 @@
 #include "elf_sym.h"
 #include "kfeatures.h"
 #include "probe_spec.h"
+#include "report.h"
 #include "session.h"
 #include "tracer.h"
 #include "utils.h"
@@ -44,10 +45,11 @@ struct cli {
 static void usage(FILE *f)
 {
 	fprintf(f,
-"usage: ktprobe [-FhHsvn] [-d SECS] [-p PID] [-L TID] [-b KB] [--arch ARCH]\n"
+"usage: ktprobe [-FhHsvn] [-d SECS] [-p PID] [-L TID] [-b KB] [-o FILE] [--arch ARCH]\n"
 "               {SPEC [FILTER] | -e SPEC [-f FILTER] ...}\n"
 "       ktprobe -l BINARY [-p PID]\n"
 "       ktprobe --cleanup\n"
+"       ktprobe report FILE.dat...\n"
 "       ktprobe [--arch ARCH] --registers\n"
 "\n"
 "SPEC (kernel):     p[:[GRP/]NAME] FUNC[+OFFS] [ARGS]    r[N][:[GRP/]NAME] FUNC [ARGS]\n"
@@ -63,6 +65,7 @@ static void usage(FILE *f)
 "  -p PID         only the threads of process PID (and threads it creates)\n"
 "  -L TID         only thread TID\n"
 "  -b KB          ring buffer size per CPU, in KB\n"
+"  -o FILE        also write the events and fills to FILE, a trace.dat\n"
 "  -s             stack traces (kernel stacks; user stacks for uprobes)\n"
 "  -H             print column headers\n"
 "  -v             print the events' formats, then exit\n"
@@ -135,13 +138,14 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		{ "pid", required_argument, NULL, 'p' },
 		{ "tid", required_argument, NULL, 'L' },
 		{ "list", required_argument, NULL, 'l' },
+		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long kb;
 	int opt;
 
 	c->run.out = stdout;
-	while ((opt = getopt_long(argc, argv, "FhHsvnd:p:L:l:b:e:f:", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "FhHsvnd:p:L:l:b:e:f:o:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'F': c->force = true; break;
 		case 'H': c->run.headers = true; break;
@@ -180,6 +184,7 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 			c->run.buffer_kb = kb;
 			break;
 		case 'l': c->list_bin = optarg; break;
+		case 'o': c->run.output = optarg; break;
 		case 'e':
 			strv_push(&c->specs, xstrdup(optarg));
 			strv_push(&c->filters, xstrdup(""));
@@ -349,6 +354,16 @@ static int cleanup_leftovers(void)
 	return n < 0 ? 1 : 0;
 }
 
+/* ktprobe report FILE.dat...: print trace files in ktprobe's format. */
+static int report_command(int argc, char **argv)
+{
+	if (argc < 3 || !strcmp(argv[2], "-h") || !strcmp(argv[2], "--help")) {
+		fprintf(argc < 3 ? stderr : stdout, "usage: ktprobe report FILE.dat...\n");
+		return argc < 3 ? 2 : 0;
+	}
+	return report_run(argv + 2, argc - 2, stdout);
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -357,6 +372,8 @@ int main(int argc, char **argv)
 	struct kfeatures kf = { 0 };
 	int ret = 2;
 
+	if (argc > 1 && !strcmp(argv[1], "report"))
+		return report_command(argc, argv);
 	if (parse_cli(argc, argv, &c))
 		goto out;
 	if (c.list_bin) {

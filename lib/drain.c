@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <kbuffer.h>
 
+#include "datfile.h"
 #include "drain.h"
 #include "utils.h"
 
@@ -56,6 +57,7 @@ struct drain {
 	bool percent_works;		/* buffer_percent exists and is writable */
 	unsigned long long window_start;
 	long window_events;
+	struct datfile *tee;		/* -o: every page read is kept there too */
 };
 
 /* drain_open - open every CPU's trace_pipe_raw of @inst, non-blocking */
@@ -102,6 +104,18 @@ struct drain *drain_open(struct tracefs_instance *inst, struct tep_handle *tep)
 	d->percent_works = tracefs_instance_file_write(inst, "buffer_percent", "0") > 0;
 	d->window_start = now_ns();
 	return d;
+}
+
+/* drain_tee - keep every page read in @df as well (for a trace.dat) */
+void drain_tee(struct drain *d, struct datfile *df)
+{
+	d->tee = df;
+}
+
+/* drain_cpus - one more than the highest CPU number read */
+int drain_cpus(const struct drain *d)
+{
+	return d->ncpu ? d->cpus[d->ncpu - 1].cpu + 1 : 0;
 }
 
 /* drain_close - close the per-CPU files and free the drain */
@@ -212,6 +226,9 @@ static void cpu_fill(struct drain *d, struct drain_cpu *c)
 
 		if (n <= 0)
 			break;
+		if (d->tee)
+			datfile_page(d->tee, c->cpu, c->pages + (size_t)c->npages * d->page_size,
+				     d->page_size);
 		c->npages++;
 	}
 	cpu_load_page(d, c);

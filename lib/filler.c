@@ -22,6 +22,7 @@
 
 #include "fill.h"
 #include "filler.h"
+#include "marker.h"
 #include "utils.h"
 
 #define NSLOTS		(1u << 16)	/* fills in flight at most */
@@ -42,6 +43,8 @@ struct slot {
 	enum fill_verify verify;
 	bool text, exec_file, count_only;
 	unsigned int req_flags;
+	unsigned long long addr;
+	const char *field;
 };
 
 /* pid -> the last time it exec'd (and what) or exited, as seen in the stream */
@@ -61,6 +64,7 @@ struct filler {
 	size_t *line_lens;
 	unsigned int head, count, lcap;
 	struct pid_times execs, exits;
+	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
 	struct fill_request *queue;	/* asked for, not yet handed over */
 	unsigned int nqueue, qcap;
 	unsigned long long asked, dropped, answered;
@@ -188,6 +192,7 @@ struct filler *filler_start(const char *self)
 	f->res_fd = res[0];
 	f->next_id = 1;
 	f->slots = xcalloc(NSLOTS, sizeof(*f->slots));
+	f->marker_fd = -1;
 	fcntl(f->req_fd, F_SETFL, O_NONBLOCK);
 	fcntl(f->res_fd, F_SETFL, O_NONBLOCK);
 	fcntl(f->req_fd, F_SETPIPE_SZ, PIPE_BYTES);
@@ -238,6 +243,8 @@ uint32_t filler_request(struct filler *f, const struct fill_ask *ask)
 	s->exec_file = ask->exec_file;
 	s->req_flags = ask->flags;
 	s->count_only = ask->count_only;
+	s->addr = ask->addr;
+	s->field = ask->field;
 	if (ask->kernel && ask->kernel_len) {
 		s->kernel = xcalloc(1, ask->kernel_len);
 		memcpy(s->kernel, ask->kernel, ask->kernel_len);
@@ -600,6 +607,8 @@ static bool line_ready(struct filler *f, const char *text, size_t len,
 static void emit(struct filler *f, struct outbuf *o, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
+	struct slot *s;
+	size_t at;
 
 	while (p < end) {
 		const char *m = memchr(p, FILL_MARK_START, end - p);
@@ -613,9 +622,21 @@ static void emit(struct filler *f, struct outbuf *o, const char *text, size_t le
 		outbuf_add(o, p, m - p);
 		id = (uint32_t)strtoul(m + 1, NULL, 16);
 		close = memchr(m, FILL_MARK_END, end - m);
+		at = o->len;
 		render(f, id, o);
-		if (slot_of(f, id))
-			slot_free(slot_of(f, id));
+		s = slot_of(f, id);
+		if (s && f->marker_fd >= 0) {
+			struct fill_marker mk = {
+				.event_ts = s->ts, .addr = s->addr, .pid = s->pid,
+				.field = s->field ? s->field : "", .text = o->buf + at,
+				.text_len = o->len - at,
+			};
+
+			mk.field_len = strlen(mk.field);
+			marker_write_fill(f->marker_fd, &mk);
+		}
+		if (s)
+			slot_free(s);
 		p = close ? close + 1 : end;
 	}
 }
@@ -675,6 +696,12 @@ void filler_flush(struct filler *f, struct outbuf *out, unsigned long long strea
 		f->head = (f->head + 1) % f->lcap;
 		f->count--;
 	}
+}
+
+/* filler_set_marker_fd - also write each fill into a ring buffer (trace_marker_raw) */
+void filler_set_marker_fd(struct filler *f, int fd)
+{
+	f->marker_fd = fd;
 }
 
 /* filler_stop - end the companion and report the fills that were dropped */

@@ -28,6 +28,8 @@ struct fill_ask {
 	unsigned int flags;		/* FILLREQ_* */
 	bool exec_file;			/* execve's file name: the exec event has it too */
 	bool count_only;		/* FILL_STRV shown as its number of strings (envp) */
+	const char *field;		/* the field's name (for fill markers) */
+	struct outbuf *out;		/* where the line is built (for reports) */
 };
 
 struct filler;
@@ -42,6 +44,7 @@ void filler_note_exit(struct filler *f, int pid, unsigned long long ts);
 bool filler_busy(const struct filler *f);
 void filler_line(struct filler *f, struct outbuf *out, size_t start, bool has_fills);
 void filler_flush(struct filler *f, struct outbuf *out, unsigned long long stream_ns, bool all);
+void filler_set_marker_fd(struct filler *f, int fd);
 void filler_stop(struct filler *f);
 
 #define FILL_MARK_START '\001'

@@ -19,6 +19,7 @@
 
 #include "comm.h"
 #include "fill.h"
+#include "marker.h"
 #include "format.h"
 #include "utils.h"
 
@@ -56,6 +57,7 @@ enum plan_kind {
 	PLAN_SYSCALL_EXIT,
 	PLAN_KERNEL_STACK,
 	PLAN_USER_STACK,
+	PLAN_RAW_DATA,			/* trace_marker_raw: ktprobe's own are hidden */
 };
 
 struct event_plan {
@@ -408,6 +410,49 @@ static struct event_plan *plan_stack(struct tep_event *ev)
 	return p;
 }
 
+static struct event_plan *plan_for(struct formatter *f, struct tep_event *ev);
+
+/* The libtraceevent plan for @ev, kept apart from its own plan. */
+static struct event_plan *plan_tep(struct tep_event *ev)
+{
+	static struct event_plan generic = { .kind = PLAN_TEP };
+
+	generic.event = ev;
+	return &generic;
+}
+
+static struct event_plan *plan_raw_data(struct tep_event *ev)
+{
+	struct event_plan *p;
+
+	if (strcmp(ev->system, "ftrace") || strcmp(ev->name, "raw_data"))
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
+	p->event = ev;
+	p->kind = PLAN_RAW_DATA;
+	p->caller = tep_find_field(ev, "id");
+	if (!p->caller) {
+		plan_free(p);
+		return NULL;
+	}
+	return p;
+}
+
+/* formatter_is_marker - whether @rec is one of ktprobe's trace_marker_raw records */
+bool formatter_is_marker(struct formatter *f, struct tep_record *rec, unsigned int *id,
+			 const void **payload, unsigned int *len)
+{
+	struct tep_event *ev = tep_find_event_by_record(f->tep, rec);
+	struct event_plan *p = ev ? plan_for(f, ev) : NULL;
+	int off;
+
+	if (!p || p->kind != PLAN_RAW_DATA)
+		return false;
+	off = p->caller->offset;
+	return rec->size > off && marker_parse((char *)rec->data + off, rec->size - off, id,
+					       payload, len);
+}
+
 static struct event_plan *plan_for(struct formatter *f, struct tep_event *ev)
 {
 	struct event_plan *p;
@@ -429,6 +474,8 @@ static struct event_plan *plan_for(struct formatter *f, struct tep_event *ev)
 		p = plan_syscall(ev);
 	if (!p)
 		p = plan_stack(ev);
+	if (!p)
+		p = plan_raw_data(ev);
 	if (!p) {
 		p = xcalloc(1, sizeof(*p));
 		p->kind = PLAN_TEP;
@@ -649,17 +696,20 @@ static bool put_data_loc_string(struct formatter *f, struct tep_record *rec,
  * Ask the companion for a value at @addr of the event's process and leave
  * a mark where its annotation goes; @kcap: what the kernel captured of it.
  */
-static void ask_fill(struct formatter *f, struct tep_record *rec, unsigned long long addr,
-		     int kind, unsigned int max, const struct tep_format_field *kcap,
-		     enum fill_verify verify, bool text, unsigned int flags, bool exec_file)
+static void ask_fill(struct formatter *f, struct tep_record *rec, const char *field,
+		     unsigned long long addr, int kind, unsigned int max,
+		     const struct tep_format_field *kcap, enum fill_verify verify, bool text,
+		     unsigned int flags, bool exec_file)
 {
 	struct fill_ask ask = {
+		.field = field, .out = f->out,
 		.pid = tep_data_pid(f->tep, rec), .addr = addr, .kind = kind, .max = max,
 		.max_items = f->fill.max_items, .ts = rec->ts, .verify = verify, .text = text,
 		.flags = flags, .exec_file = exec_file,
 		.count_only = kind == FILL_STRV && f->fill.count_env && flags == FILLREQ_ENVIRON,
 	};
 	unsigned int len = 0;
+	uint32_t id;
 
 	if (!f->fill.request || !addr)
 		return;
@@ -670,8 +720,10 @@ static void ask_fill(struct formatter *f, struct tep_record *rec, unsigned long 
 		ask.kernel = (char *)rec->data + kcap->offset;
 		ask.kernel_len = kcap->size;
 	}
-	outbuf_printf(f->out, " %c%08x%c", FILL_MARK_START,
-		      f->fill.request(f->fill.ctx, &ask), FILL_MARK_END);
+	id = f->fill.request(f->fill.ctx, &ask);
+	if (!id)
+		return;		/* the hook wrote the value itself (a report) */
+	outbuf_printf(f->out, " %c%08x%c", FILL_MARK_START, id, FILL_MARK_END);
 	f->line_fills++;
 }
 
@@ -715,13 +767,15 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 		}
 		if (a->kind == ARG_STRING) {
 			if (!put_data_loc_string(f, rec, a->field) && a->fill_ptr)
-				ask_fill(f, rec, read_num(f, data + a->fill_ptr->offset, 8) + a->fill_off,
+				ask_fill(f, rec, a->field->name,
+					 read_num(f, data + a->fill_ptr->offset, 8) + a->fill_off,
 					 FILL_STRING, FILL_PATH_MAX, NULL, VERIFY_NONE, false, 0, false);
 			continue;
 		}
 		if (a->user_kind) {
 			put_value(f, a, data + a->field->offset);
-			ask_fill(f, rec, read_num(f, data + a->field->offset, a->field->size),
+			ask_fill(f, rec, a->field->name,
+				 read_num(f, data + a->field->offset, a->field->size),
 				 a->user_kind, a->user_len, a->kcap, a->verify, false, 0, false);
 			continue;
 		}
@@ -757,7 +811,7 @@ static void ask_syscall_fill(struct formatter *f, struct tep_record *rec,
 		if (count < max)
 			max = count;
 	}
-	ask_fill(f, rec, ptr, sf->kind, max, NULL, VERIFY_NONE, sf->count != NULL,
+	ask_fill(f, rec, sf->field->name, ptr, sf->kind, max, NULL, VERIFY_NONE, sf->count != NULL,
 		 sf->kind != FILL_STRV ? 0 :
 		 strcmp(sf->field->name, "envp") ? FILLREQ_CMDLINE : FILLREQ_ENVIRON,
 		 sf->exec && sf->kind == FILL_STRING);
@@ -873,6 +927,14 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 	f->line_fills = 0;
 	if (!p)
 		return;
+	if (p->kind == PLAN_RAW_DATA) {
+		unsigned int id, len;
+		const void *payload;
+
+		if (formatter_is_marker(f, rec, &id, &payload, &len))
+			return;		/* ktprobe's own records are not events */
+		p = plan_tep(ev);
+	}
 	pid = tep_data_pid(f->tep, rec);
 	if (p->kind == PLAN_KERNEL_STACK || p->kind == PLAN_USER_STACK) {
 		/* a stack whose event was not printed (or another task's) is not either */
@@ -902,6 +964,7 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 		print_stack(f, p, rec, cs);
 		break;
 	case PLAN_TEP:
+	case PLAN_RAW_DATA:
 		print_tep(f, p, rec);
 		break;
 	}

@@ -28,6 +28,8 @@ void formatter_set_comm(struct formatter *f, int pid, const char *comm);
 void formatter_forget_comms(struct formatter *f);
 void formatter_set_fills(struct formatter *f, const struct fill_hook *hook);
 int formatter_line_fills(const struct formatter *f);
+bool formatter_is_marker(struct formatter *f, struct tep_record *rec, unsigned int *id,
+			 const void **payload, unsigned int *len);
 void format_column_header(struct outbuf *o);
 bool kernel_has_lazy_flags(const char *release);
 

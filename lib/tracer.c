@@ -5,6 +5,7 @@
  * everything removed again, on every path out.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <limits.h>
 #include <signal.h>
@@ -13,7 +14,10 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "context.h"
+#include "datfile.h"
 #include "drain.h"
+#include "marker.h"
 #include "events.h"
 #include "fill.h"
 #include "filler.h"
@@ -24,7 +28,6 @@
 #include "tracer.h"
 #include "utils.h"
 
-#define CLONE_THREAD_FLAG 0x00010000ULL
 #define STREAM_MARGIN_NS 500000ULL	/* an event's commit can lag its timestamp */
 
 struct tracer {
@@ -37,10 +40,10 @@ struct tracer {
 	struct formatter *fmt;
 	struct outbuf out;
 	struct tidset tids;		/* -p: the threads followed */
-	struct tep_event *newtask;	/* task:task_newtask, with -p */
-	struct tep_event *fork, *exec, *rename, *exit;	/* printed only if asked for */
-	bool print_fork, print_exec, print_rename, print_newtask, print_exit;
+	struct context ctx;		/* forks, execs, renames, exits (and threads for -p) */
 	struct filler *filler;		/* the companion reader, if any */
+	struct datfile *dat;		/* -o */
+	int marker_fd;			/* where fill records go, or -1 */
 	unsigned long long stream_ns;	/* everything before this time has been read */
 	unsigned long long events;
 	unsigned long long last_cmdline_load;
@@ -206,7 +209,6 @@ static int restrict_pids(struct tracer *t)
 			strv_free(&pids);
 			return -1;
 		}
-		t->newtask = tep_find_event_by_name(t->tep, "task", "task_newtask");
 	}
 	for (int i = 0; i < pids.n; i++)
 		remember_comm(t, atoi(pids.v[i]));
@@ -267,26 +269,25 @@ static int enable_context_events(struct tracer *t)
 	snprintf(pid, sizeof(pid), "%d", (int)getpid());
 	if (tracefs_file_exists(t->sess.inst, "set_event_notrace_pid"))
 		tracefs_instance_file_write(t->sess.inst, "set_event_notrace_pid", pid);
-	t->print_fork = requested(t, "sched", "sched_process_fork");
-	t->print_exec = requested(t, "sched", "sched_process_exec");
-	t->print_rename = requested(t, "task", "task_rename");
-	t->print_exit = requested(t, "sched", "sched_process_exit");
-	t->print_newtask = requested(t, "task", "task_newtask");
-	t->fork = tep_find_event_by_name(t->tep, "sched", "sched_process_fork");
-	t->exec = tep_find_event_by_name(t->tep, "sched", "sched_process_exec");
-	if (t->fork && tracefs_event_enable(t->sess.inst, "sched", "sched_process_fork"))
-		t->fork = NULL;
-	if (t->exec && tracefs_event_enable(t->sess.inst, "sched", "sched_process_exec"))
-		t->exec = NULL;
-	t->exit = t->filler ? tep_find_event_by_name(t->tep, "sched", "sched_process_exit") : NULL;
-	if (t->exit && tracefs_event_enable(t->sess.inst, "sched", "sched_process_exit"))
-		t->exit = NULL;
-	t->rename = tep_find_event_by_name(t->tep, "task", "task_rename");
-	if (t->rename && tracefs_event_enable(t->sess.inst, "task", "task_rename"))
-		t->rename = NULL;
-	if (t->newtask && tracefs_event_enable(t->sess.inst, "task", "task_newtask")) {
-		err_msg("cannot enable task:task_newtask to follow new threads");
-		return -1;
+	t->ctx.tep = t->tep;
+	t->ctx.fmt = t->fmt;
+	t->ctx.filler = t->filler;
+	t->ctx.tids = t->o->pid ? &t->tids : NULL;
+	for (int k = 0; k < CTX_COUNT; k++) {
+		const char *sys = context_events[k][0], *name = context_events[k][1];
+
+		/* exits matter to fills only; new threads to -p only */
+		if ((k == CTX_EXIT && !t->filler) || (k == CTX_NEWTASK && !t->o->pid))
+			continue;
+		t->ctx.print[k] = requested(t, sys, name);
+		t->ctx.ev[k] = tep_find_event_by_name(t->tep, sys, name);
+		if (t->ctx.ev[k] && tracefs_event_enable(t->sess.inst, sys, name)) {
+			if (k == CTX_NEWTASK) {
+				err_msg("cannot enable task:task_newtask to follow new threads");
+				return -1;
+			}
+			t->ctx.ev[k] = NULL;
+		}
 	}
 	return 0;
 }
@@ -307,100 +308,12 @@ static int enable_events(struct tracer *t)
 	return 0;
 }
 
-/* -p: learn the threads the process creates (task_newtask with CLONE_THREAD). */
-static void follow_threads(struct tracer *t, struct tep_record *rec, int pid)
+/* Write the lines out (none with ktfill -q); -1 when the reader is gone. */
+static int flush_out(struct tracer *t)
 {
-	unsigned long long flags, child;
-
-	if (tidset_has(&t->tids, pid) &&
-	    !tep_read_number_field(tep_find_field(t->newtask, "clone_flags"), rec->data, &flags) &&
-	    (flags & CLONE_THREAD_FLAG) &&
-	    !tep_read_number_field(tep_find_field(t->newtask, "pid"), rec->data, &child))
-		tidset_add(&t->tids, (int)child);
-}
-
-/* A new process has its parent's comm until it execs. */
-static void note_fork(struct tracer *t, struct tep_record *rec)
-{
-	unsigned long long child;
-	int len;
-	const char *comm = tep_get_field_raw(NULL, t->fork, "child_comm", rec, &len, 0);
-
-	if (comm && !tep_read_number_field(tep_find_field(t->fork, "child_pid"), rec->data, &child)) {
-		char name[17];
-
-		snprintf(name, sizeof(name), "%.*s", len, comm);
-		formatter_set_comm(t->fmt, (int)child, name);
-	}
-}
-
-/* After exec the comm is the new program's base name (at most 15 bytes). */
-static void note_exec(struct tracer *t, struct tep_record *rec, int pid)
-{
-	int len;
-	const char *file = tep_get_field_raw(NULL, t->exec, "filename", rec, &len, 0);
-	const char *base;
-	char name[16];
-
-	if (!file || len <= 0)
-		return;
-	base = memrchr(file, '/', len);
-	base = base ? base + 1 : file;
-	len -= base - file;
-	snprintf(name, sizeof(name), "%.*s", len, base);
-	formatter_set_comm(t->fmt, pid, name);
-	if (t->filler) {
-		unsigned long long old;
-		char *path = xstrndup(file, len + (base - file));
-
-		filler_note_exec(t->filler, pid, rec->ts, path);
-		if (!tep_read_number_field(tep_find_field(t->exec, "old_pid"), rec->data, &old))
-			filler_note_exec(t->filler, (int)old, rec->ts, path);
-		free(path);
-	}
-}
-
-/* prctl(PR_SET_NAME) and writes to /proc/PID/comm rename a task. */
-static void note_rename(struct tracer *t, struct tep_record *rec)
-{
-	unsigned long long pid;
-	int len;
-	const char *comm = tep_get_field_raw(NULL, t->rename, "newcomm", rec, &len, 0);
-
-	if (comm && !tep_read_number_field(tep_find_field(t->rename, "pid"), rec->data, &pid)) {
-		char name[17];
-
-		snprintf(name, sizeof(name), "%.*s", len, comm);
-		formatter_set_comm(t->fmt, (int)pid, name);
-	}
-}
-
-/* Context events update what the run knows; returns true if not to be printed. */
-static bool context_event(struct tracer *t, struct tep_record *rec, int pid)
-{
-	int type = tep_data_type(t->tep, rec);
-
-	if (t->fork && type == t->fork->id) {
-		note_fork(t, rec);
-		return !t->print_fork;
-	}
-	if (t->exec && type == t->exec->id) {
-		note_exec(t, rec, pid);
-		return !t->print_exec;
-	}
-	if (t->exit && type == t->exit->id) {
-		filler_note_exit(t->filler, pid, rec->ts);
-		return !t->print_exit;
-	}
-	if (t->rename && type == t->rename->id) {
-		note_rename(t, rec);
-		return !t->print_rename;
-	}
-	if (t->newtask && type == t->newtask->id) {
-		follow_threads(t, rec, pid);
-		return !t->print_newtask;
-	}
-	return false;
+	if (t->o->quiet)
+		t->out.len = 0;
+	return outbuf_flush(&t->out);
 }
 
 static void on_record(struct tep_record *rec, void *ctx)
@@ -411,7 +324,7 @@ static void on_record(struct tep_record *rec, void *ctx)
 
 	if (rec->missed_events) {
 		formatter_forget_comms(t->fmt);
-		outbuf_flush(&t->out);
+		flush_out(t);
 		if (rec->missed_events > 0)
 			err_msg("CPU %d: %lld events lost here (ring buffer overrun; raise it with -b KB)",
 				rec->cpu, rec->missed_events);
@@ -419,7 +332,7 @@ static void on_record(struct tep_record *rec, void *ctx)
 			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
 	}
 	pid = tep_data_pid(t->tep, rec);
-	if (context_event(t, rec, pid) || (t->o->pid && !tidset_has(&t->tids, pid))) {
+	if (context_record(&t->ctx, rec, pid) || (t->o->pid && !tidset_has(&t->tids, pid))) {
 		formatter_skip(t->fmt, rec);
 		return;
 	}
@@ -486,7 +399,7 @@ static bool drain_once(struct tracer *t)
 		/* events committed by then have been read; allow for in-flight commits */
 		filler_flush(t->filler, &t->out, start - STREAM_MARGIN_NS, false);
 	}
-	return outbuf_flush(&t->out) == 0;
+	return flush_out(t) == 0;
 }
 
 /* Let the held-back lines out: wait for answers a while, then give up on them. */
@@ -502,10 +415,10 @@ static void drain_fills(struct tracer *t)
 
 		poll(&pfd, 1, 10);
 		filler_flush(t->filler, &t->out, now_ns() - STREAM_MARGIN_NS, false);
-		outbuf_flush(&t->out);
+		flush_out(t);
 	}
 	filler_flush(t->filler, &t->out, now_ns(), true);
-	outbuf_flush(&t->out);
+	flush_out(t);
 }
 
 static bool process_alive(pid_t pid)
@@ -555,10 +468,78 @@ static void final_drain(struct tracer *t)
 		if (drain_read(t->drain, on_record, t) == 0)
 			empty++;
 		filler_submit(t->filler);
-		outbuf_flush(&t->out);
+		flush_out(t);
 	}
 	drain_fills(t);
 	drain_report_lost(t->drain, true);
+}
+
+/*
+ * -o FILE: keep every page read for a trace.dat, and the fills as records
+ * in the run's own buffer; ktfill --into INSTANCE: the fills as records in
+ * that (recorded) instance. A first record names the events asked for.
+ */
+static int open_outputs(struct tracer *t)
+{
+	struct tracefs_instance *into = t->sess.inst;
+	struct strv asked = { 0 };
+
+	if (t->o->output) {
+		t->dat = datfile_open(t->o->output, drain_cpus(t->drain));
+		if (!t->dat)
+			return -1;
+		drain_tee(t->drain, t->dat);
+	} else if (t->o->fills_into) {
+		into = strcmp(t->o->fills_into, "top") ? tracefs_instance_alloc(NULL, t->o->fills_into) :
+			NULL;
+		if (strcmp(t->o->fills_into, "top") &&
+		    (!into || !tracefs_instance_exists(t->o->fills_into))) {
+			err_msg("--into: no tracefs instance '%s'", t->o->fills_into);
+			tracefs_instance_free(into);
+			return -1;
+		}
+	} else {
+		return 0;
+	}
+	t->marker_fd = tracefs_instance_file_open(into, "trace_marker_raw", O_WRONLY | O_CLOEXEC);
+	if (into != t->sess.inst)
+		tracefs_instance_free(into);
+	if (t->marker_fd < 0) {
+		err_msg("cannot open trace_marker_raw: %s", strerror(errno));
+		return -1;
+	}
+	if (t->filler)
+		filler_set_marker_fd(t->filler, t->marker_fd);
+	if (t->dat) {
+		for (int i = 0; i < t->n; i++)
+			strv_push(&asked, xasprintf("%s:%s", spec_system(t, &t->specs[i]),
+						    t->specs[i].event));
+		marker_write_session(t->marker_fd, &asked);
+		strv_free(&asked);
+	}
+	return 0;
+}
+
+/* -o: read the fill records written at the end too, then write the trace.dat. */
+static int finish_outputs(struct tracer *t)
+{
+	struct strv events = { 0 };
+	int ret;
+
+	if (!t->dat)
+		return 0;
+	while (drain_read(t->drain, on_record, t) > 0)
+		;
+	flush_out(t);
+	for (int i = 0; i < t->n; i++)
+		strv_push(&events, xasprintf("%s/%s", spec_system(t, &t->specs[i]), t->specs[i].event));
+	for (int k = 0; k < CTX_COUNT; k++)
+		if (t->ctx.ev[k])
+			strv_push(&events, xasprintf("%s/%s", context_events[k][0], context_events[k][1]));
+	ret = datfile_finish(t->dat, &events, "mono");
+	t->dat = NULL;
+	strv_free(&events);
+	return ret ? 1 : 0;
 }
 
 static void banner(struct tracer *t)
@@ -583,7 +564,7 @@ static void banner(struct tracer *t)
  */
 int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o)
 {
-	struct tracer t = { .o = o, .specs = specs, .n = nspecs };
+	struct tracer t = { .o = o, .specs = specs, .n = nspecs, .marker_fd = -1 };
 	struct utsname u;
 	int ret = 1;
 
@@ -605,7 +586,7 @@ int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o
 	    (o->stacks && enable_stacks(&t)) || ktp_stop)
 		goto out;
 	t.drain = drain_open(t.sess.inst, t.tep);
-	if (!t.drain)
+	if (!t.drain || open_outputs(&t))
 		goto out;
 	if (ktp_stop || enable_events(&t))
 		goto out;
@@ -617,8 +598,11 @@ int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o
 	stream(&t);
 	tracefs_event_disable(t.sess.inst, NULL, NULL);
 	final_drain(&t);
-	ret = 0;
+	ret = finish_outputs(&t);
 out:
+	datfile_discard(t.dat);
+	if (t.marker_fd >= 0)
+		close(t.marker_fd);
 	if (t.sess.inst)
 		tracefs_event_disable(t.sess.inst, NULL, NULL);
 	filler_stop(t.filler);

@@ -20,6 +20,9 @@ struct tracer_opts {
 	bool no_fill;			/* --no-fill: no companion reads */
 	unsigned int string_limit;	/* --string-limit (not for file names) */
 	const char *tool;		/* "ktprobe" or "ktfill": names the session */
+	const char *output;		/* -o: also write a trace.dat there */
+	const char *fills_into;		/* ktfill --into: fill records into this instance */
+	bool quiet;			/* no event lines (ktfill --into -q) */
 	FILE *out;
 };
 

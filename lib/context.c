@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Context events: forks, execs, renames and exits name each process right
+ * at the time of each event (the comm), tell fills read after an exec from
+ * those read before, and, with -p, tell new threads from new processes.
+ * The live run and the report of a trace file both use them.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "context.h"
+#include "filler.h"
+#include "format.h"
+#include "tidset.h"
+#include "utils.h"
+
+#define CLONE_THREAD_FLAG 0x00010000ULL
+
+const char *const context_events[CTX_COUNT][2] = {
+	[CTX_FORK] = { "sched", "sched_process_fork" },
+	[CTX_EXEC] = { "sched", "sched_process_exec" },
+	[CTX_EXIT] = { "sched", "sched_process_exit" },
+	[CTX_RENAME] = { "task", "task_rename" },
+	[CTX_NEWTASK] = { "task", "task_newtask" },
+};
+
+static bool number(struct tep_event *ev, const char *field, struct tep_record *rec,
+		   unsigned long long *val)
+{
+	return !tep_read_number_field(tep_find_field(ev, field), rec->data, val);
+}
+
+/* A new process has its parent's comm until it execs. */
+static void note_fork(struct context *c, struct tep_record *rec)
+{
+	unsigned long long child;
+	int len;
+	const char *comm = tep_get_field_raw(NULL, c->ev[CTX_FORK], "child_comm", rec, &len, 0);
+
+	if (comm && number(c->ev[CTX_FORK], "child_pid", rec, &child)) {
+		char name[17];
+
+		snprintf(name, sizeof(name), "%.*s", len, comm);
+		formatter_set_comm(c->fmt, (int)child, name);
+	}
+}
+
+/* After exec the comm is the new program's base name (at most 15 bytes). */
+static void note_exec(struct context *c, struct tep_record *rec, int pid)
+{
+	int len;
+	const char *file = tep_get_field_raw(NULL, c->ev[CTX_EXEC], "filename", rec, &len, 0);
+	const char *base;
+	unsigned long long old;
+	char name[16], *path;
+
+	if (!file || len <= 0)
+		return;
+	path = xstrndup(file, len);
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	snprintf(name, sizeof(name), "%s", base);
+	formatter_set_comm(c->fmt, pid, name);
+	if (c->filler) {
+		filler_note_exec(c->filler, pid, rec->ts, path);
+		if (number(c->ev[CTX_EXEC], "old_pid", rec, &old))
+			filler_note_exec(c->filler, (int)old, rec->ts, path);
+	}
+	free(path);
+}
+
+/* prctl(PR_SET_NAME) and writes to /proc/PID/comm rename a task. */
+static void note_rename(struct context *c, struct tep_record *rec)
+{
+	unsigned long long pid;
+	int len;
+	const char *comm = tep_get_field_raw(NULL, c->ev[CTX_RENAME], "newcomm", rec, &len, 0);
+
+	if (comm && number(c->ev[CTX_RENAME], "pid", rec, &pid)) {
+		char name[17];
+
+		snprintf(name, sizeof(name), "%.*s", len, comm);
+		formatter_set_comm(c->fmt, (int)pid, name);
+	}
+}
+
+/* -p: learn the threads the process creates (task_newtask with CLONE_THREAD). */
+static void note_newtask(struct context *c, struct tep_record *rec, int pid)
+{
+	unsigned long long flags, child;
+
+	if (c->tids && tidset_has(c->tids, pid) && number(c->ev[CTX_NEWTASK], "clone_flags", rec, &flags) &&
+	    (flags & CLONE_THREAD_FLAG) && number(c->ev[CTX_NEWTASK], "pid", rec, &child))
+		tidset_add(c->tids, (int)child);
+}
+
+/*
+ * context_record - learn from @rec if it is a context event; returns true
+ * when it is one that is not to be printed
+ */
+bool context_record(struct context *c, struct tep_record *rec, int pid)
+{
+	int type = tep_data_type(c->tep, rec);
+	int k;
+
+	for (k = 0; k < CTX_COUNT; k++)
+		if (c->ev[k] && c->ev[k]->id == type)
+			break;
+	switch (k) {
+	case CTX_FORK:
+		note_fork(c, rec);
+		break;
+	case CTX_EXEC:
+		note_exec(c, rec, pid);
+		break;
+	case CTX_EXIT:
+		if (c->filler)
+			filler_note_exit(c->filler, pid, rec->ts);
+		break;
+	case CTX_RENAME:
+		note_rename(c, rec);
+		break;
+	case CTX_NEWTASK:
+		note_newtask(c, rec, pid);
+		break;
+	default:
+		return false;
+	}
+	return !c->print[k];
+}

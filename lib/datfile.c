@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ktprobe -o: the run's ring-buffer pages, as read, kept per CPU in files
+ * beside the output, and turned into a trace.dat by libtracecmd at the end,
+ * with the formats of the run's events, the saved comms, the trace clock
+ * and the kernel's uname (so a report decodes the flags as this kernel).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/utsname.h>
+
+#include "datfile.h"
+
+#ifdef KTP_HAVE_TRACECMD
+#include <stdbool.h>
+#include "tracecmd_out.h"
+#endif
+
+struct datfile {
+	char *path;
+	int ncpus;
+	char **files;		/* per CPU: the raw pages */
+	int *fds;
+	bool failed;
+};
+
+/* datfile_supported - whether this build can write trace.dat (not the static one) */
+bool datfile_supported(void)
+{
+#ifdef KTP_HAVE_TRACECMD
+	return true;
+#else
+	return false;
+#endif
+}
+
+/* datfile_open - start a trace.dat at @path: one page file per CPU beside it */
+struct datfile *datfile_open(const char *path, int ncpus)
+{
+	struct datfile *df;
+	int fd;
+
+	if (!datfile_supported()) {
+		err_msg("-o: this build has no trace.dat support (static builds lack libtracecmd)");
+		return NULL;
+	}
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		err_msg("-o %s: %s", path, strerror(errno));
+		return NULL;
+	}
+	close(fd);
+	df = xcalloc(1, sizeof(*df));
+	df->path = xstrdup(path);
+	df->ncpus = ncpus;
+	df->files = xcalloc(ncpus + 1, sizeof(*df->files));
+	df->fds = xcalloc(ncpus, sizeof(*df->fds));
+	for (int i = 0; i < ncpus; i++) {
+		df->files[i] = xasprintf("%s.cpu%d", path, i);
+		df->fds[i] = open(df->files[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		if (df->fds[i] < 0) {
+			err_msg("-o: %s: %s", df->files[i], strerror(errno));
+			datfile_discard(df);
+			return NULL;
+		}
+	}
+	return df;
+}
+
+/* datfile_page - keep one sub-buffer of @cpu, as read from trace_pipe_raw */
+int datfile_page(struct datfile *df, int cpu, const void *page, size_t len)
+{
+	const char *p = page;
+
+	if (!df || df->failed || cpu < 0 || cpu >= df->ncpus)
+		return -1;
+	while (len) {
+		ssize_t n = write(df->fds[cpu], p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			err_msg("-o: %s: %s; the trace file will be incomplete", df->files[cpu],
+				strerror(n < 0 ? errno : ENOSPC));
+			df->failed = true;
+			return -1;
+		}
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+static void close_and_remove(struct datfile *df)
+{
+	for (int i = 0; i < df->ncpus; i++) {
+		if (df->fds[i] >= 0)
+			close(df->fds[i]);
+		df->fds[i] = -1;
+		if (df->files[i])
+			unlink(df->files[i]);
+	}
+}
+
+static void datfile_free(struct datfile *df)
+{
+	for (int i = 0; i < df->ncpus; i++)
+		free(df->files[i]);
+	free(df->files);
+	free(df->fds);
+	free(df->path);
+	free(df);
+}
+
+/* datfile_discard - remove the page files and the output, write nothing */
+void datfile_discard(struct datfile *df)
+{
+	if (!df)
+		return;
+	close_and_remove(df);
+	unlink(df->path);
+	datfile_free(df);
+}
+
+/*
+ * datfile_finish - write the trace.dat: headers with the formats of
+ * @events ("system/event" globs), the trace @clock, uname, saved comms, then
+ * the pages; remove the page files. While the run's events still exist.
+ */
+int datfile_finish(struct datfile *df, const struct strv *events, const char *clock)
+{
+	int ret = -1;
+#ifdef KTP_HAVE_TRACECMD
+	struct tracecmd_event_list *list = NULL;
+	struct tracecmd_output *out;
+	struct utsname u;
+	char *name;
+
+	for (int i = 0; i < df->ncpus; i++) {
+		close(df->fds[i]);
+		df->fds[i] = -1;
+	}
+	out = tracecmd_output_create(df->path);
+	if (!out) {
+		err_msg("-o %s: libtracecmd cannot create it", df->path);
+		goto out;
+	}
+	tracecmd_set_quiet(out, true);
+	/*
+	 * No kallsyms: libtracecmd would copy /proc/kallsyms and, to do so,
+	 * briefly set kernel.kptr_restrict to 0 (global state). Uncompressed:
+	 * 3.1.6 corrupts a compressed file written without kallsyms.
+	 */
+	tracecmd_output_set_kallsyms(out, "/nonexistent/kallsyms");
+	for (int i = events->n - 1; i >= 0; i--) {
+		struct tracecmd_event_list *e = xcalloc(1, sizeof(*e));
+
+		e->glob = events->v[i];
+		e->next = list;
+		list = e;
+	}
+	if (tracecmd_output_write_headers(out, list)) {
+		err_msg("-o %s: writing the headers failed", df->path);
+		tracecmd_output_close(out);
+		goto out;
+	}
+	tracecmd_add_option(out, KTP_TRACECMD_OPTION_TRACECLOCK, strlen(clock) + 1, clock);
+	uname(&u);
+	name = xasprintf("%s %s %s %s %s", u.sysname, u.nodename, u.release, u.version, u.machine);
+	tracecmd_add_option(out, KTP_TRACECMD_OPTION_UNAME, strlen(name) + 1, name);
+	free(name);
+	tracecmd_write_cmdlines(out);
+	ret = tracecmd_append_cpu_data(out, df->ncpus, df->files) ? -1 : 0;
+	tracecmd_output_close(out);
+	if (ret)
+		err_msg("-o %s: writing the events failed", df->path);
+out:
+	while (list) {
+		struct tracecmd_event_list *next = list->next;
+
+		free(list);
+		list = next;
+	}
+#else
+	(void)events;
+	(void)clock;
+#endif
+	close_and_remove(df);
+	datfile_free(df);
+	return ret;
+}
