@@ -15,6 +15,7 @@
 #include "binpath.h"
 #include "elf_sym.h"
 #include "kfeatures.h"
+#include "keep.h"
 #include "probe_spec.h"
 #include "report.h"
 #include "session.h"
@@ -30,6 +31,9 @@ enum {
 	OPT_REGISTERS,
 	OPT_NO_FILL,
 	OPT_STRING_LIMIT,
+	OPT_KEEP,
+	OPT_LIST_KEPT,
+	OPT_REMOVE_KEPT,
 };
 
 struct cli {
@@ -38,7 +42,8 @@ struct cli {
 	char *filter_all;		/* positional FILTER */
 	const char *list_bin;
 	const char *arch;
-	bool dry_run, cleanup, force, registers;
+	bool dry_run, cleanup, force, registers, keep, list_kept, remove_kept;
+	const char *remove_group;
 	struct tracer_opts run;
 };
 
@@ -50,6 +55,7 @@ static void usage(FILE *f)
 "       ktprobe -l BINARY [-p PID]\n"
 "       ktprobe --cleanup\n"
 "       ktprobe report FILE.dat...\n"
+"       ktprobe --keep SPEC...   |   ktprobe --list-kept   |   ktprobe --remove-kept[=GROUP]\n"
 "       ktprobe [--arch ARCH] --registers\n"
 "\n"
 "SPEC (kernel):     p[:[GRP/]NAME] FUNC[+OFFS] [ARGS]    r[N][:[GRP/]NAME] FUNC [ARGS]\n"
@@ -75,6 +81,10 @@ static void usage(FILE *f)
 "  --arch ARCH    write the probes for ARCH (with -n): x86_64 i386 arm64 arm\n"
 "                 riscv64 powerpc64 s390x loongarch64 mips64\n"
 "  --cleanup      remove what dead ktprobe runs left in tracefs\n"
+"  --keep         define the probes and leave them (group: GRP of p:GRP/NAME, else\n"
+"                 ktprobe) for trace-cmd record -e GROUP; no tracing here\n"
+"  --list-kept    the kept probes that still exist\n"
+"  --remove-kept[=GROUP]  remove the kept probes (of GROUP)\n"
 "  --registers    list ARCH's registers, argument registers and return register\n"
 "  --no-fill      do not read user memory after events (the companion, ktfill)\n"
 "  --string-limit N  read at most N bytes of strings that are not file names (32)\n"
@@ -132,6 +142,9 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		{ "version", no_argument, NULL, OPT_VERSION },
 		{ "registers", no_argument, NULL, OPT_REGISTERS },
 		{ "no-fill", no_argument, NULL, OPT_NO_FILL },
+		{ "keep", no_argument, NULL, OPT_KEEP },
+		{ "list-kept", no_argument, NULL, OPT_LIST_KEPT },
+		{ "remove-kept", optional_argument, NULL, OPT_REMOVE_KEPT },
 		{ "string-limit", required_argument, NULL, OPT_STRING_LIMIT },
 		{ "dry-run", no_argument, NULL, 'n' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -201,6 +214,12 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 		case OPT_CLEANUP: c->cleanup = true; break;
 		case OPT_REGISTERS: c->registers = true; break;
 		case OPT_NO_FILL: c->run.no_fill = true; break;
+		case OPT_KEEP: c->keep = true; break;
+		case OPT_LIST_KEPT: c->list_kept = true; break;
+		case OPT_REMOVE_KEPT:
+			c->remove_kept = true;
+			c->remove_group = optarg;
+			break;
 		case OPT_STRING_LIMIT:
 			if (parse_u64(optarg, &kb) || !kb || kb > 65536) {
 				err_msg("--string-limit: '%s' is not a length from 1 to 65536", optarg);
@@ -384,6 +403,17 @@ int main(int argc, char **argv)
 		ret = cleanup_leftovers();
 		goto out;
 	}
+	if (c.list_kept || c.remove_kept) {
+		ret = need_tracefs() ? 1 :
+		      c.list_kept ? (keep_list(stdout) ? 1 : 0) : (keep_remove(c.remove_group) ? 1 : 0);
+		goto out;
+	}
+	if (c.keep && (c.filter_all || c.run.pid || c.run.tid || c.run.duration || c.run.output)) {
+		err_msg("--keep only defines probes: filters, -p, -L, -d and -o belong to the "
+			"recording (trace-cmd record -f, -P, ...)");
+		ret = 1;
+		goto out;
+	}
 	ret = 1;
 	ro.arch = c.arch ? arch_find(c.arch) : arch_host();
 	if (!ro.arch) {
@@ -422,6 +452,10 @@ int main(int argc, char **argv)
 	if (c.dry_run) {
 		print_dry_run(specs, c.specs.n, &c);
 		ret = 0;
+		goto out;
+	}
+	if (c.keep) {
+		ret = keep_define(specs, c.specs.n, stdout) ? 1 : 0;
 		goto out;
 	}
 	signals_install();

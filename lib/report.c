@@ -155,7 +155,7 @@ static int print_record(struct tracecmd_input *h, struct tep_record *rec, int cp
 		.count_env = true,
 	};
 
-	rec->cpu = cpu;
+	(void)cpu;		/* an index over all the handles' CPUs; rec->cpu is the CPU */
 	if (!s || context_record(&s->ctx, rec, tep_data_pid(tracecmd_get_tep(h), rec)))
 		return 0;
 	formatter_set_fills(s->fmt, &hook);
@@ -281,7 +281,7 @@ int report_run(char *const *files, int nfiles, FILE *out)
 	struct tracecmd_input **opened = xcalloc(nfiles, sizeof(*opened));
 	struct strv *asked = NULL;
 	struct utsname u;
-	int nsrc, ret = 1;
+	int nsrc = 0, ret = 1;
 	bool lazy;
 
 	uname(&u);

@@ -198,24 +198,30 @@ void session_print_kernel_error(const char *what, const char *entry)
 		fprintf(stderr, "%s\n", nl + 1);
 }
 
+/* session_define - write one probe definition into the run's group */
+int session_define(struct session *s, const char *line, const char *event, bool user)
+{
+	s->have_group = true;
+	return define_probe(line, s->name, event, user);
+}
+
 /*
- * session_define - write one probe definition into the group
+ * define_probe - write one definition of event @group/@event to tracefs
  *
  * On rejection prints the kernel's own error_log entry (message, command
  * and caret) when there is one for this event, else errno's meaning.
  */
-int session_define(struct session *s, const char *line, const char *event, bool user)
+int define_probe(const char *line, const char *group, const char *event, bool user)
 {
 	const char *file = tracefs_file_exists(NULL, "dynamic_events") ? "dynamic_events" :
 			   user ? "uprobe_events" : "kprobe_events";
 	char *needle, *entry;
 	int saved;
 
-	s->have_group = true;
 	if (tracefs_instance_file_append(NULL, file, line) >= 0)
 		return 0;
 	saved = errno;
-	needle = xasprintf("%s/%s ", s->name, event);
+	needle = xasprintf("%s/%s ", group, event);
 	entry = session_error_for(NULL, needle);
 	if (entry) {
 		char *what = xasprintf("the kernel rejected probe '%s'", event);

@@ -24,6 +24,7 @@ int session_tracefs_mounted(bool mount);
 void session_make_name(char *buf, size_t len, const char *tool);
 int session_create(struct session *s, const char *tool, size_t buffer_kb);
 int session_define(struct session *s, const char *line, const char *event, bool user);
+int define_probe(const char *line, const char *group, const char *event, bool user);
 void session_destroy(struct session *s);
 int session_remove_group(const char *group);
 int session_cleanup_stale(bool report_live);

@@ -343,19 +343,22 @@ static void on_record(struct tep_record *rec, void *ctx)
 	t->events++;
 }
 
-/* Whether an event of the run has values the companion may read. */
+/*
+ * Whether an event of the run has values the companion may read: a syscall
+ * entry, or a probe with ktprobe's helper fields (also one kept earlier).
+ */
 static bool may_fill(const struct tracer *t)
 {
 	for (int i = 0; i < t->n; i++) {
 		const struct probe_spec *ps = &t->specs[i];
+		struct tep_event *ev = tep_find_event_by_name(t->tep, spec_system(t, ps), ps->event);
 
-		if (!probe_spec_is_dynamic(ps)) {
-			if (!strcmp(ps->system, "syscalls") && str_starts(ps->event, "sys_enter_"))
-				return true;
+		if (!ev)
 			continue;
-		}
-		for (int a = 0; a < ps->args.n; a++)
-			if (str_starts(ps->args.v[a], "__k"))
+		if (!strcmp(ev->system, "syscalls") && str_starts(ev->name, "sys_enter_"))
+			return true;
+		for (struct tep_format_field *f = ev->format.fields; f; f = f->next)
+			if (str_starts(f->name, "__k"))
 				return true;
 	}
 	return false;

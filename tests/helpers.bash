@@ -30,6 +30,7 @@ teardown() {
 		echo "# the test left this in tracefs:" >&3
 		echo "$left" | sed 's/^/#   /' >&3
 		"$KTPROBE" --cleanup >/dev/null 2>&1
+		"$KTPROBE" --remove-kept >/dev/null 2>&1
 		return 1
 	fi
 }

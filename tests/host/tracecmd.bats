@@ -1,0 +1,129 @@
+#!/usr/bin/env bats
+# trace-cmd interop: trace.dat written with -o, read back by trace-cmd report
+# (with the plugin) and ktprobe report; keep mode recorded by trace-cmd with
+# the companion writing its fills into the recorded instance.
+
+load ../helpers
+
+PLUGINS=$TESTS_DIR/../build/plugins
+KTFILL=$(dirname "$KTPROBE")/ktfill
+
+teardown_file() {
+	"$KTPROBE" --remove-kept >/dev/null 2>&1 || true
+}
+
+# The timestamps of the event lines of ktprobe's output $1.
+timestamps() {
+	grep -oE '^ *[^ ].*-[0-9]+ +\[[0-9]{3}\] .{5} +[0-9]+\.[0-9]{6}:' "$1" | grep -oE '[0-9]+\.[0-9]{6}:$' | tr -d :
+}
+
+@test "-o FILE: ktprobe report shows exactly the events and fills of the live run" {
+	dat=$BATS_TEST_TMPDIR/run.dat
+	ktp_bg -o "$dat" -d 5 -e "p:$PROGS/target_pie:probe_me s=%di:@str n=%si:s32" \
+		-e 't:syscalls:sys_enter_openat'
+	"$PROGS/target_pie" -n 3 -s hello -o /etc/hostname -z 300 >/dev/null
+	ktp_wait
+	[ "$KTP_STATUS" -eq 0 ]
+	grep -q 'user verified' "$OUT"
+	grep -q '"/etc/hostname"' "$OUT"
+	run -0 "$KTPROBE" report "$dat"
+	[ "$output" = "$(cat "$OUT")" ]
+	# no temporary files left beside it
+	[ -z "$(ls "$BATS_TEST_TMPDIR" | grep '\.cpu[0-9]')" ]
+}
+
+@test "-o FILE: trace-cmd report reads it; the plugin prints the fills" {
+	dat=$BATS_TEST_TMPDIR/run.dat
+	ktp_bg -o "$dat" -d 5 -e "p:$PROGS/target_pie:probe_me s=%di:@str" -e 't:syscalls:sys_enter_openat'
+	"$PROGS/target_pie" -n 2 -s world -o /etc/hostname -z 300 >/dev/null
+	ktp_wait
+	run -0 bash -c "TRACEEVENT_PLUGIN_DIR='$PLUGINS' trace-cmd report '$dat' 2>/dev/null"
+	tc=$output
+	# every event of the live run, by its timestamp
+	for ts in $(timestamps "$OUT"); do
+		grep -q " $ts: " <<<"$tc" || { echo "missing in trace-cmd report: $ts"; false; }
+	done
+	[ "$(timestamps "$OUT" | wc -l)" -ge 3 ]
+	grep -qE ' probe_me: +\([0-9a-f]+\) s=0x[0-9a-f]+' <<<"$tc"
+	grep -qE ' sys_enter_openat: ' <<<"$tc"
+	# every fill, with the same annotation
+	while read -r pid field addr annot; do
+		grep -qF "ktprobe fill: pid $pid $field=$addr $annot" <<<"$tc" ||
+			{ echo "missing fill: $pid $field=$addr $annot"; false; }
+	done < <(sed -nE 's/^ *[^ ].*-([0-9]+) +\[.* (s|filename)(=|: )(0x[0-9a-f]+) (\[user [^]]*\])[,)]?.*$/\1 \2 \4 \5/p' "$OUT")
+	grep -q 'ktprobe fill: pid [0-9]* s=0x[0-9a-f]* \[user verified +[0-9.]*[mu]*s "world"\]' <<<"$tc"
+	# without the plugin the records are there, in hex
+	run -0 bash -c "TRACEEVENT_PLUGIN_DIR=/nonexistent trace-cmd report '$dat' 2>/dev/null | grep -c 'raw_data:.*4c46544b'"
+	[ "$output" -ge 2 ]
+}
+
+@test "ktprobe report merges several files by timestamp" {
+	a=$BATS_TEST_TMPDIR/a.dat b=$BATS_TEST_TMPDIR/b.dat
+	ktp_bg -o "$a" -d 5 "p:$PROGS/target_pie:probe_me n=%si:s32" 'n == 0 || n == 2'
+	"$PROGS/target_pie" -n 3 >/dev/null
+	ktp_wait
+	ktp_bg -o "$b" -d 5 "p:$PROGS/target_pie:probe_me n=%si:s32" 'n == 1'
+	"$PROGS/target_pie" -n 3 >/dev/null
+	ktp_wait
+	run -0 "$KTPROBE" report "$b" "$a"
+	run -0 grep -o 'n=[0-9]$' <<<"$output"
+	[ "$output" = $'n=0\nn=2\nn=1' ]
+	run -0 bash -c "'$KTPROBE' report '$b' '$a' | grep -oE '[0-9]+\\.[0-9]{6}:' | sort -c"
+	run -1 "$KTPROBE" report /etc/hostname
+	[[ "$output" =~ "not a trace file libtracecmd can read" ]]
+}
+
+@test "--keep, trace-cmd record -B INSTANCE, ktfill --into INSTANCE: one recording with events and fills" {
+	dat=$BATS_TEST_TMPDIR/rec.dat inst=ktprobe_suite_rec
+	run -0 "$KTPROBE" --keep "p:ktprobe_suite/pm $PROGS/target_pie:probe_me u=%di:@str n=%si:s32"
+	grep -q '^p:ktprobe_suite/pm ' "$TRACEFS/dynamic_events"
+	run -0 "$KTPROBE" --list-kept
+	[[ "$output" =~ ^p:ktprobe_suite/pm\ $PROGS/target_pie:0x ]]
+	# on this kernel plain trace-cmd record fails (EPERM on its function-tracer files)
+	trace-cmd record -d -k --no-filter -B "$inst" -e ktprobe_suite -e syscalls:sys_enter_openat \
+		-o "$dat" >"$BATS_TEST_TMPDIR/tc.log" 2>&1 &
+	tc=$!
+	wait_for test -d "$TRACEFS/instances/$inst"
+	sleep 0.5
+	"$KTFILL" --into "$inst" -q ktprobe_suite:pm syscalls:sys_enter_openat 2>"$ERR" &
+	KTP_PID=$!
+	wait_for grep -q 'note: tracing' "$ERR"
+	"$PROGS/target_pie" -n 2 -s kept -o /etc/hostname -z 300 >/dev/null
+	sleep 0.5
+	kill -INT "$KTP_PID"
+	ktp_wait
+	kill -INT "$tc"
+	wait "$tc" || true
+	rmdir "$TRACEFS/instances/$inst"
+	run -0 "$KTPROBE" report "$dat"
+	grep -qE -- '-[0-9]+ +\[[0-9]{3}\] .* pm: \(0x[0-9a-f]+\) u=0x[0-9a-f]+ \[user verified \+[0-9.]+(us|ms) "kept"\] n=0$' <<<"$output"
+	grep -qE 'sys_openat\(.*filename: 0x[0-9a-f]+ \[user unverified \+[0-9.]+(us|ms) "/etc/hostname"\]' <<<"$output"
+	run -0 bash -c "TRACEEVENT_PLUGIN_DIR='$PLUGINS' trace-cmd report '$dat' 2>/dev/null"
+	grep -q 'ktprobe fill: pid [0-9]* u=0x[0-9a-f]* \[user verified' <<<"$output"
+	# the kept probe is still there until it is removed
+	run -0 "$KTPROBE" --remove-kept=ktprobe_suite
+	[[ "$output" =~ "1 kept event removed" ]]
+	! grep -q 'ktprobe_suite/' "$TRACEFS/dynamic_events"
+	run -0 "$KTPROBE" --list-kept
+	[[ "$output" =~ "no kept events" ]]
+}
+
+@test "--keep refuses what belongs to the recording, and is all or nothing" {
+	run -1 "$KTPROBE" --keep -p 1 "p:$PROGS/target_pie:probe_me"
+	[[ "$output" =~ "--keep only defines probes" ]]
+	run -1 "$KTPROBE" --keep "p:ktprobe_suite/a $PROGS/target_pie:probe_me" \
+		"p:ktprobe_suite/b $PROGS/target_pie:probe_me x=%di:badtype"
+	[[ "$output" =~ "the kernel rejected probe 'b'" ]]
+	! grep -q 'ktprobe_suite/' "$TRACEFS/dynamic_events"
+}
+
+@test "a kept probe removed by someone else is forgotten; others' probes are never removed" {
+	run -0 "$KTPROBE" --keep "p:ktprobe_suite/gone $PROGS/target_pie:probe_me"
+	echo '-:ktprobe_suite/gone' >>"$TRACEFS/dynamic_events"
+	echo "p:othertool/theirs $PROGS/target_pie:0x1000" >>"$TRACEFS/uprobe_events"
+	run -0 "$KTPROBE" --list-kept
+	[[ "$output" =~ "no kept events" ]]
+	run -0 "$KTPROBE" --remove-kept
+	grep -q 'othertool/theirs' "$TRACEFS/dynamic_events"
+	echo '-:othertool/theirs' >>"$TRACEFS/uprobe_events"
+}
