@@ -126,19 +126,50 @@ void datfile_discard(struct datfile *df)
 	datfile_free(df);
 }
 
+#ifdef KTP_HAVE_TRACECMD
+/*
+ * A copy of /proc/kallsyms, made here: given to libtracecmd, it keeps the
+ * library from making its own, for which it would set kernel.kptr_restrict
+ * to 0 for a moment (global state). NULL if it cannot be read.
+ */
+static char *copy_kallsyms(const char *path)
+{
+	char *copy = xasprintf("%s.kallsyms", path), buf[65536];
+	int in = open("/proc/kallsyms", O_RDONLY | O_CLOEXEC);
+	int out = open(copy, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	ssize_t n = 0;
+
+	while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(out, buf, n) != n)
+			n = -1;
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (in < 0 || out < 0 || n < 0) {
+		unlink(copy);
+		free(copy);
+		return NULL;
+	}
+	return copy;
+}
+#endif
+
 /*
  * datfile_finish - write the trace.dat: headers with the formats of
- * @events ("system/event" globs), the trace @clock, uname, saved comms, then
- * the pages; remove the page files. While the run's events still exist.
+ * @events ("system/event" globs), kernel symbols if @kallsyms, the trace
+ * @clock, uname, saved comms, then the pages; remove the page files. While
+ * the run's events still exist.
  */
-int datfile_finish(struct datfile *df, const struct strv *events, const char *clock)
+int datfile_finish(struct datfile *df, const struct strv *events, const char *clock,
+		   bool kallsyms)
 {
 	int ret = -1;
 #ifdef KTP_HAVE_TRACECMD
 	struct tracecmd_event_list *list = NULL;
 	struct tracecmd_output *out;
 	struct utsname u;
-	char *name;
+	char *name, *syms = kallsyms ? copy_kallsyms(df->path) : NULL;
 
 	for (int i = 0; i < df->ncpus; i++) {
 		close(df->fds[i]);
@@ -150,12 +181,8 @@ int datfile_finish(struct datfile *df, const struct strv *events, const char *cl
 		goto out;
 	}
 	tracecmd_set_quiet(out, true);
-	/*
-	 * No kallsyms: libtracecmd would copy /proc/kallsyms and, to do so,
-	 * briefly set kernel.kptr_restrict to 0 (global state). Uncompressed:
-	 * 3.1.6 corrupts a compressed file written without kallsyms.
-	 */
-	tracecmd_output_set_kallsyms(out, "/nonexistent/kallsyms");
+	/* Uncompressed: 3.1.6 corrupts a compressed file written without kallsyms. */
+	tracecmd_output_set_kallsyms(out, syms ? syms : "/nonexistent/kallsyms");
 	for (int i = events->n - 1; i >= 0; i--) {
 		struct tracecmd_event_list *e = xcalloc(1, sizeof(*e));
 
@@ -179,6 +206,10 @@ int datfile_finish(struct datfile *df, const struct strv *events, const char *cl
 	if (ret)
 		err_msg("-o %s: writing the events failed", df->path);
 out:
+	if (syms) {
+		unlink(syms);
+		free(syms);
+	}
 	while (list) {
 		struct tracecmd_event_list *next = list->next;
 
@@ -188,6 +219,7 @@ out:
 #else
 	(void)events;
 	(void)clock;
+	(void)kallsyms;
 #endif
 	close_and_remove(df);
 	datfile_free(df);

@@ -12,7 +12,8 @@ struct datfile;
 bool datfile_supported(void);
 struct datfile *datfile_open(const char *path, int ncpus);
 int datfile_page(struct datfile *df, int cpu, const void *page, size_t len);
-int datfile_finish(struct datfile *df, const struct strv *events, const char *clock);
+int datfile_finish(struct datfile *df, const struct strv *events, const char *clock,
+		   bool kallsyms);
 void datfile_discard(struct datfile *df);
 
 #endif

@@ -20,21 +20,25 @@
 #include "session.h"
 #include "utils.h"
 
-#define KEEP_DIR "/run/ktprobe"
-#define KEEP_FILE KEEP_DIR "/kept"
 #define DEFAULT_GROUP "ktprobe"
+
+/* /run/ktprobe/kept, or /tmp/ktprobe/kept on systems without /run */
+static const char *const keep_dirs[] = { "/run/ktprobe", "/tmp/ktprobe" };
 
 /* The registry, locked for the caller until registry_close(). */
 static FILE *registry_open(struct strv *entries)
 {
-	char *line = NULL;
+	char *line = NULL, path[64];
 	size_t cap = 0;
-	FILE *f;
+	FILE *f = NULL;
 
-	mkdir(KEEP_DIR, 0755);
-	f = fopen(KEEP_FILE, "a+");
+	for (size_t i = 0; i < ARRAY_SIZE(keep_dirs) && !f; i++) {
+		mkdir(keep_dirs[i], 0755);
+		snprintf(path, sizeof(path), "%s/kept", keep_dirs[i]);
+		f = fopen(path, "a+");
+	}
 	if (!f) {
-		err_msg("cannot open %s: %s", KEEP_FILE, strerror(errno));
+		err_msg("cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
 	flock(fileno(f), LOCK_EX);
@@ -63,7 +67,7 @@ static int registry_close(FILE *f, const struct strv *entries)
 	flock(fileno(f), LOCK_UN);
 	fclose(f);
 	if (ret)
-		err_msg("cannot write %s", KEEP_FILE);
+		err_msg("cannot write the list of kept probes");
 	return ret;
 }
 

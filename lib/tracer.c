@@ -539,7 +539,7 @@ static int finish_outputs(struct tracer *t)
 	for (int k = 0; k < CTX_COUNT; k++)
 		if (t->ctx.ev[k])
 			strv_push(&events, xasprintf("%s/%s", context_events[k][0], context_events[k][1]));
-	ret = datfile_finish(t->dat, &events, "mono");
+	ret = datfile_finish(t->dat, &events, "mono", need_kallsyms(t));
 	t->dat = NULL;
 	strv_free(&events);
 	return ret ? 1 : 0;

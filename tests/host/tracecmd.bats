@@ -127,3 +127,36 @@ timestamps() {
 	grep -q 'othertool/theirs' "$TRACEFS/dynamic_events"
 	echo '-:othertool/theirs' >>"$TRACEFS/uprobe_events"
 }
+
+@test "many machines: kept probes recorded through trace-cmd listen / record -N, reported with another file" {
+	port=$((20000 + $$ % 20000)) dir=$BATS_TEST_TMPDIR/listen inst=ktprobe_suite_net
+	mkdir "$dir"
+	trace-cmd listen -p "$port" -d "$dir" >"$BATS_TEST_TMPDIR/listen.log" 2>&1 &
+	listener=$!
+	run -0 "$KTPROBE" --keep "p:ktprobe_suite/net $PROGS/target_pie:probe_me n=%si:s32"
+	sleep 0.5
+	trace-cmd record -N "127.0.0.1:$port" -d -k --no-filter -B "$inst" -e ktprobe_suite \
+		>"$BATS_TEST_TMPDIR/rec.log" 2>&1 &
+	rec=$!
+	wait_for test -d "$TRACEFS/instances/$inst"
+	sleep 1
+	"$PROGS/target_pie" -n 2 >/dev/null
+	# and a local file of the same time, from ktprobe itself
+	ktp_bg -o "$BATS_TEST_TMPDIR/local.dat" -d 5 "p:$PROGS/target_pie:add7 a=\$arg1:s64"
+	"$PROGS/target_pie" -n 0 -e >/dev/null
+	ktp_wait
+	sleep 0.5
+	kill -INT "$rec"
+	wait "$rec" || true
+	kill -INT "$listener"
+	wait "$listener" || true
+	rmdir "$TRACEFS/instances/$inst"
+	run -0 "$KTPROBE" --remove-kept
+	net=$(ls "$dir"/*.dat)
+	[ -f "$net" ]
+	run -0 "$KTPROBE" report "$net" "$BATS_TEST_TMPDIR/local.dat"
+	[ "$(grep -c ' net: (0x[0-9a-f]*) n=[01]$' <<<"$output")" -eq 2 ]
+	grep -q ' add7: (0x[0-9a-f]*) a=1$' <<<"$output"
+	# merged by time: the recorded calls came first
+	[ "$(grep -nE ' (net|add7): ' <<<"$output" | tail -1 | grep -c add7)" -eq 1 ]
+}
