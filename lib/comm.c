@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "comm.h"
+#include "outbuf.h"
 #include "utils.h"
 
 struct comm_entry {
@@ -78,4 +79,83 @@ void comm_cache_free(struct comm_cache *cc)
 	free(cc->slots);
 	cc->slots = NULL;
 	cc->cap = cc->count = 0;
+}
+
+/*
+ * Walk the kernel's saved_cmdlines text ("PID COMM\n" per entry) calling
+ * @fn for each entry. A comm can hold any byte but NUL (prctl(PR_SET_NAME)),
+ * a newline included: the kernel prints it as is, so a line that does not
+ * start with "DIGITS " continues the comm of the line before. (A comm that
+ * is itself "\nDIGITS x" cannot be told from an entry; it can only name a
+ * pid, not hide one.)
+ */
+static void saved_comms_walk(const char *text, void (*fn)(void *arg, int pid, const char *comm),
+			     void *arg)
+{
+	char comm[64];
+	size_t len = 0;
+	int pid = -1;
+
+	for (const char *line = text; line && *line;) {
+		const char *end = strchr(line, '\n'), *p = line;
+		size_t n = end ? (size_t)(end - line) : strlen(line);
+		long v = 0;
+
+		while (p < line + n && *p >= '0' && *p <= '9' && v < 1 << 30)
+			v = v * 10 + (*p++ - '0');
+		if (p > line && p < line + n && *p == ' ') {
+			if (pid > 0)
+				fn(arg, pid, comm);
+			pid = (int)v;
+			len = 0;
+			p++;
+		} else if (pid > 0 && len < sizeof(comm) - 1) {
+			comm[len++] = '\n';
+			p = line;
+		} else {
+			p = line + n;
+		}
+		while (p < line + n && len < sizeof(comm) - 1)
+			comm[len++] = *p++;
+		comm[len] = '\0';
+		line = end ? end + 1 : NULL;
+	}
+	if (pid > 0)
+		fn(arg, pid, comm);
+}
+
+static void cache_saved_comm(void *arg, int pid, const char *comm)
+{
+	comm_cache_set(arg, pid, comm);
+}
+
+/* comm_cache_load_saved - learn the comms of the kernel's saved_cmdlines @text */
+void comm_cache_load_saved(struct comm_cache *cc, const char *text)
+{
+	saved_comms_walk(text, cache_saved_comm, cc);
+}
+
+static void escape_saved_comm(void *arg, int pid, const char *comm)
+{
+	struct outbuf *o = arg;
+
+	outbuf_printf(o, "%d ", pid);
+	outbuf_escaped(o, comm, strlen(comm));
+	outbuf_putc(o, '\n');
+}
+
+/*
+ * comm_saved_escaped - @text (saved_cmdlines) again with each comm's bytes
+ * outside printable ASCII C-escaped, one line per entry: the form trace
+ * files can carry (libtraceevent's parser stops at a comm's newline, and
+ * trace-cmd report would print control bytes raw). Caller frees.
+ */
+char *comm_saved_escaped(const char *text)
+{
+	struct outbuf o;
+
+	outbuf_init(&o, NULL);
+	saved_comms_walk(text, escape_saved_comm, &o);
+	outbuf_putc(&o, '\0');
+	return o.buf;
 }

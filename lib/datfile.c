@@ -17,6 +17,10 @@
 
 #ifdef KTP_HAVE_TRACECMD
 #include <stdbool.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <tracefs.h>
+#include "comm.h"
 #include "tracecmd_out.h"
 #endif
 
@@ -156,6 +160,73 @@ static char *copy_kallsyms(const char *path)
 #endif
 
 /*
+ * A stand-in for the tracing directory, "@path.tracing": links to each of
+ * its files but saved_cmdlines, which is a copy with the comms escaped.
+ * libtracecmd copies saved_cmdlines as is, and one comm holding a newline
+ * (any process can name itself so) stops libtraceevent's parser there:
+ * every comm after it would read "<...>" in trace-cmd report. NULL if it
+ * cannot be made (then the library reads the real directory).
+ */
+static char *shadow_tracing_dir(const char *path)
+{
+	const char *real = tracefs_tracing_dir();
+	char *dir = xasprintf("%s.tracing", path), *text, *clean, *file;
+	struct dirent *d;
+	DIR *in;
+	FILE *out;
+
+	text = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
+	in = real ? opendir(real) : NULL;
+	if (!text || !in || mkdir(dir, 0700)) {
+		if (in)
+			closedir(in);
+		free(text);
+		free(dir);
+		return NULL;
+	}
+	while ((d = readdir(in))) {
+		if (d->d_name[0] == '.' || !strcmp(d->d_name, "saved_cmdlines"))
+			continue;
+		char *from = xasprintf("%s/%s", real, d->d_name), *to = xasprintf("%s/%s", dir, d->d_name);
+
+		if (symlink(from, to))
+			err_msg("-o: %s: %s", to, strerror(errno));
+		free(from);
+		free(to);
+	}
+	closedir(in);
+	clean = comm_saved_escaped(text);
+	file = xasprintf("%s/saved_cmdlines", dir);
+	out = fopen(file, "we");
+	if (out) {
+		fputs(clean, out);
+		fclose(out);
+	}
+	free(file);
+	free(clean);
+	free(text);
+	return dir;
+}
+
+/* Remove what shadow_tracing_dir made (links and the copy, not their targets). */
+static void shadow_tracing_dir_remove(char *dir)
+{
+	struct dirent *d;
+	DIR *in;
+
+	if (!dir)
+		return;
+	in = opendir(dir);
+	while (in && (d = readdir(in)))
+		if (d->d_name[0] != '.')
+			unlinkat(dirfd(in), d->d_name, 0);
+	if (in)
+		closedir(in);
+	rmdir(dir);
+	free(dir);
+}
+
+/*
  * datfile_finish - write the trace.dat: headers with the formats of
  * @events ("system/event" globs), kernel symbols if @kallsyms, the trace
  * @clock, uname, saved comms, then the pages; remove the page files. While
@@ -170,6 +241,7 @@ int datfile_finish(struct datfile *df, const struct strv *events, const char *cl
 	struct tracecmd_output *out;
 	struct utsname u;
 	char *name, *syms = kallsyms ? copy_kallsyms(df->path) : NULL;
+	char *shadow = shadow_tracing_dir(df->path);
 
 	for (int i = 0; i < df->ncpus; i++) {
 		close(df->fds[i]);
@@ -181,6 +253,9 @@ int datfile_finish(struct datfile *df, const struct strv *events, const char *cl
 		goto out;
 	}
 	tracecmd_set_quiet(out, true);
+	if (shadow)
+		tracecmd_output_set_trace_dir(out, shadow);
+	tracecmd_set_out_clock(out, clock);
 	/* Uncompressed: 3.1.6 corrupts a compressed file written without kallsyms. */
 	tracecmd_output_set_kallsyms(out, syms ? syms : "/nonexistent/kallsyms");
 	for (int i = events->n - 1; i >= 0; i--) {
@@ -206,6 +281,7 @@ int datfile_finish(struct datfile *df, const struct strv *events, const char *cl
 	if (ret)
 		err_msg("-o %s: writing the events failed", df->path);
 out:
+	shadow_tracing_dir_remove(shadow);
 	if (syms) {
 		unlink(syms);
 		free(syms);

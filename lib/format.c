@@ -81,6 +81,7 @@ struct formatter {
 	struct event_plan **plans;	/* by event id */
 	int nplans;
 	struct comm_cache comms;
+	struct comm_cache saved_comms;	/* the kernel's saved_cmdlines, live */
 	int last_pid;
 	char last_comm[64];
 	struct cpu_state *cpus;		/* the last event of each CPU, for its stacks */
@@ -145,6 +146,7 @@ void formatter_free(struct formatter *f)
 	free(f->plans);
 	trace_seq_destroy(&f->seq);
 	comm_cache_free(&f->comms);
+	comm_cache_free(&f->saved_comms);
 	free(f->cpus);
 	free(f);
 }
@@ -567,8 +569,18 @@ static const char *comm_of(struct formatter *f, int pid)
 			return f->last_comm;
 		}
 		if (now_ns() - f->cmdlines_read > 10000000ULL) {
-			tracefs_load_cmdlines(NULL, f->tep);
+			char *text = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
+
+			comm_cache_clear(&f->saved_comms);
+			if (text)
+				comm_cache_load_saved(&f->saved_comms, text);
+			free(text);
 			f->cmdlines_read = now_ns();
+		}
+		known = comm_cache_get(&f->saved_comms, pid);
+		if (known) {
+			snprintf(f->last_comm, sizeof(f->last_comm), "%s", known);
+			return f->last_comm;
 		}
 	}
 	snprintf(f->last_comm, sizeof(f->last_comm), "%s", tep_data_comm_from_pid(f->tep, pid));

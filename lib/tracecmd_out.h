@@ -23,6 +23,8 @@ struct tracecmd_event_list {
 
 struct tracecmd_output *tracecmd_output_create(const char *output_file);
 void tracecmd_set_quiet(struct tracecmd_output *handle, bool set_quiet);
+int tracecmd_output_set_trace_dir(struct tracecmd_output *handle, const char *tracing_dir);
+void tracecmd_set_out_clock(struct tracecmd_output *handle, const char *clock);
 int tracecmd_output_set_kallsyms(struct tracecmd_output *handle, const char *kallsyms);
 int tracecmd_output_write_headers(struct tracecmd_output *handle,
 				  struct tracecmd_event_list *list);

@@ -76,7 +76,7 @@ teardown_busy() {
 	[[ "$output" =~ "removing leftovers of a dead run (pid $dead)" ]]
 	[[ "$output" =~ belongs\ to\ a\ live\ run\ \(pid\ $live\) ]]
 	ls "$TRACEFS/instances" | grep -q "^ktprobe_${live}_"
-	! ls "$TRACEFS/instances" | grep -q "^ktprobe_${dead}_"
+	! ls "$TRACEFS/instances" | grep -q "^ktprobe_${dead}_" || false
 	kill -INT "$live"
 	wait "$live"
 	run -0 "$KTPROBE" --cleanup
