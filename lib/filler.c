@@ -540,10 +540,28 @@ static void render_after_exec(struct outbuf *o, const struct slot *s, unsigned l
 	outbuf_puts(o, "[user: the process exec'd before the read]");
 }
 
-/* The annotation of one fill, as the man page describes it. */
-static void render(struct filler *f, uint32_t id, struct outbuf *o)
+/*
+ * A string the kernel captured at the event (@str) is the event's value:
+ * when the read did not confirm it, it follows, inside the annotation's
+ * brackets: "[user changed +5us "b"; kernel "a"]".
+ */
+static void put_kernel_copy(struct outbuf *o, const struct slot *s, size_t start)
 {
-	struct slot *s = slot_of(f, id);
+	unsigned int n = s->kernel_len;
+
+	if (s->verify != VERIFY_STRING || !n || o->len <= start || o->buf[o->len - 1] != ']')
+		return;
+	if (s->kernel[n - 1] == '\0')
+		n--;
+	o->len--;
+	outbuf_puts(o, "; kernel ");
+	put_string(o, s->kernel, n, 0);
+	outbuf_putc(o, ']');
+}
+
+/* The annotation of one fill, without the kernel's copy; true if verified. */
+static bool render_annotation(struct filler *f, struct slot *s, struct outbuf *o)
+{
 	unsigned long long exec, exit_ts;
 	const char *exec_file;
 
@@ -551,36 +569,47 @@ static void render(struct filler *f, uint32_t id, struct outbuf *o)
 		outbuf_puts(o, "[user: dropped]");
 		if (s && s->state == SLOT_WAITING)
 			f->dropped++;
-		return;
+		return false;
 	}
 	exec = pid_times_get(&f->execs, s->pid, &exec_file);
 	exit_ts = pid_times_get(&f->exits, s->pid, NULL);
 	if (exec > s->ts && exec < s->res.read_ns) {
 		render_after_exec(o, s, exec, exec_file);
-		return;
+		return false;
 	}
 	switch (s->res.status) {
 	case FILL_OK:
 		break;
 	case FILL_GONE:
 		outbuf_puts(o, "[user: the process is gone]");
-		return;
+		return false;
 	case FILL_UNMAPPED:
 		outbuf_puts(o, exit_ts > s->ts && exit_ts < s->res.read_ns ?
 			    "[user: the process is gone]" : "[user: unmapped]");
-		return;
+		return false;
 	case FILL_DENIED:
 		outbuf_puts(o, "[user: not permitted]");
-		return;
+		return false;
 	default:
 		outbuf_puts(o, "[user: read failed]");
-		return;
+		return false;
 	}
 	outbuf_printf(o, "[user %s ", verdict(s));
 	put_age(o, s->ts, s->res.read_ns);
 	outbuf_putc(o, ' ');
 	put_value(o, s);
 	outbuf_putc(o, ']');
+	return !strcmp(verdict(s), "verified");
+}
+
+/* The annotation of one fill, as the man page describes it. */
+static void render(struct filler *f, uint32_t id, struct outbuf *o)
+{
+	struct slot *s = slot_of(f, id);
+	size_t start = o->len;
+
+	if (!render_annotation(f, s, o) && s && s->state == SLOT_ANSWERED)
+		put_kernel_copy(o, s, start);
 }
 
 /* A held-back line's fills: all answered (or given up) and past the stream? */

@@ -144,6 +144,31 @@ ANNOT='\[user (verified|unverified|changed|partly-verified) \+[0-9.]+(us|ms|s) '
 	[[ "$output" =~ "'@nope' is no fill type" ]]
 }
 
+@test "@str: when the read cannot confirm it, the kernel's copy of the string is shown" {
+	ktp_bg -d 5 "p:$PROGS/target_pie:probe_me s=%di:@str n=%si:s32"
+	# the buffer is rewritten right after each call, and read later
+	"$PROGS/target_pie" -n 0 -r 20 -z 300 >/dev/null
+	# a process that exits at once: read or not, its value is shown
+	"$PROGS/target_pie" -n 1 -s 'gone\n' >/dev/null
+	sleep 0.5
+	ktp_end
+	[ "$(grep -c 'probe_me: ' "$OUT")" -eq 21 ]
+	changed=0
+	for i in $(seq 0 19); do
+		line=$(grep -E "probe_me: .* n=$i\$" "$OUT" | grep ktp-rw)
+		want=$(printf '"/tmp/ktp-rw-%06d"' "$i")
+		if [[ "$line" == *"[user verified "* ]]; then
+			[[ "$line" == *" $want]"* ]]
+		else
+			[[ "$line" =~ \[user\ changed\ \+[0-9.]+(us|ms)\ \"/tmp/ktp-rw-[0-9]{6}\"\;\ kernel\ (.*)\]\ n= ]]
+			[ "${BASH_REMATCH[2]}" = "$want" ]
+			changed=$((changed + 1))
+		fi
+	done
+	[ "$changed" -gt 0 ]
+	grep -qE 'probe_me: .* s=0x[0-9a-f]+ \[(user verified \+[0-9.]+(us|ms) |user: the process is gone; kernel )"gone\\n"\] n=0$' "$OUT"
+}
+
 @test "--no-fill: only what the kernel recorded" {
 	target_start "$PROGS/target_pie" -n 0 -o /etc/hostname
 	ktp_bg -p "$TARGET_PID" --no-fill 't:syscalls:sys_enter_openat'
