@@ -105,6 +105,10 @@ demo: deps
 	$(MAKE) all
 	tests/demo
 
+# share/ktprobe/doc/kernelshark.png, as the README shows it
+screenshot: deps
+	tests/kernelshark-screenshot
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(SHAREDIR)
 	install -m 0755 $(PROGS:%=$(OUT)/%) $(DESTDIR)$(BINDIR)/
@@ -118,4 +122,4 @@ clean:
 	rm -rf build $(PROGS:%=bin/%)
 	$(MAKE) -C tests clean
 
-.PHONY: all deps static check demo install clean
+.PHONY: all deps static check demo screenshot install clean

@@ -332,7 +332,7 @@ static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c)
 
 	session_make_name(group, sizeof(group), "ktprobe");
 	for (int i = 0; i < n; i++) {
-		char *line = probe_spec_definition(&specs[i], group);
+		char *line = probe_spec_definition(&specs[i], c->keep ? keep_group(&specs[i]) : group);
 
 		if (line)
 			printf("%s\n", line);

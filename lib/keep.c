@@ -111,6 +111,12 @@ static int remove_entry(const char *entry)
 	return ret;
 }
 
+/* keep_group - the group a kept probe goes into: its own GRP, else "ktprobe" */
+const char *keep_group(const struct probe_spec *ps)
+{
+	return ps->user_group && *ps->user_group ? ps->user_group : DEFAULT_GROUP;
+}
+
 /*
  * keep_define - define @specs in their group (default "ktprobe") and leave
  * them; all or nothing: after an error, those just defined are removed
@@ -125,7 +131,7 @@ int keep_define(struct probe_spec *specs, int n, FILE *out)
 		return -1;
 	for (int i = 0; i < n; i++) {
 		struct probe_spec *ps = &specs[i];
-		const char *group = ps->user_group && *ps->user_group ? ps->user_group : DEFAULT_GROUP;
+		const char *group = keep_group(ps);
 		char *line;
 		int err;
 

@@ -6,6 +6,7 @@
 
 struct probe_spec;
 
+const char *keep_group(const struct probe_spec *ps);
 int keep_define(struct probe_spec *specs, int n, FILE *out);
 int keep_list(FILE *out);
 int keep_remove(const char *group);

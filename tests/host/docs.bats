@@ -22,7 +22,7 @@ help_options() {
 same_options() {
 	local man_opts help
 	man_opts=$(man_section OPTIONS "$2" | grep -E '^\.(B|BI|BR) ' |
-		grep -oE -- '--?[a-zA-Z][a-zA-Z-]*' | sort -u)
+		grep -oE -- '(^|[ "[(])--?[a-zA-Z][a-zA-Z-]*' | grep -oE -- '--?[a-zA-Z][a-zA-Z-]*' | sort -u)
 	help=$(help_options "$1")
 	for o in $help; do
 		grep -qx -- "$o" <<<"$man_opts" || { echo "not in $2: $o"; return 1; }
@@ -45,28 +45,48 @@ same_options() {
 	done
 }
 
-# The example commands of a roff EXAMPLES section, one per line.
+# The lines of every example block (.EX) of ktprobe's man page, roff escapes
+# undone, continued lines joined.
 man_examples() {
-	man_section EXAMPLES | awk '/^\.EX/ { ex = 1; next } /^\.EE/ { ex = 0; next }
+	sed 's/\\-/-/g; s/\\e/\\/g' "$MAN" | awk '/^\.EX/ { ex = 1; next } /^\.EE/ { ex = 0; next }
 		ex { sub(/^ +/, ""); if (sub(/ \\$/, " ")) { cmd = cmd $0; next } print cmd $0; cmd = "" }'
+}
+
+# A trace file for the examples that read one (run.dat), in the test's directory.
+example_setup() {
+	cd "$BATS_TEST_TMPDIR"
+	"$KTPROBE" -d 0.5 -o run.dat 't:syscalls:sys_enter_openat' >/dev/null 2>&1
+	[ -s run.dat ]
+}
+
+# run_example LINE: run a documented command line; 1 if it is not ours to run
+# (trace-cmd record, ktfill: they are run by the trace-cmd tests). Tracing
+# runs are dry runs (-n); listing, reports and keep mode run for real.
+run_example() {
+	local args cmd
+	case "$1" in
+	"trace-cmd report "*) cmd="TRACEEVENT_PLUGIN_DIR='$TESTS_DIR/../build/plugins' $1" ;;
+	"ktprobe "*)
+		args=${1#ktprobe }
+		args=${args//PID/$$}
+		case "$args" in
+		-l*|--cleanup*|--keep*|--list-kept*|--remove-kept*|report*) cmd="\"$KTPROBE\" $args" ;;
+		*) cmd="\"$KTPROBE\" -n $args" ;;
+		esac ;;
+	*) return 1 ;;
+	esac
+	run -0 bash -c "$cmd" || { echo "failed: $1"; echo "$output"; false; }
 }
 
 @test "every example of the man page runs" {
 	run -0 man_examples
-	[ "${#lines[@]}" -ge 8 ]
+	[ "${#lines[@]}" -ge 20 ]
 	n=0
+	example_setup
 	while read -r ex; do
-		[[ "$ex" == ktprobe* ]] || continue
-		args=${ex#ktprobe }
-		args=${args//PID/$$}
-		case "$args" in
-		-l*|--cleanup*) cmd="\"$KTPROBE\" $args" ;;
-		*) cmd="\"$KTPROBE\" -n $args" ;;
-		esac
-		run -0 bash -c "$cmd" || { echo "failed: $ex"; echo "$output"; false; }
-		n=$((n + 1))
+		run_example "$ex" && n=$((n + 1))
 	done < <(man_examples)
-	[ "$n" -ge 10 ]
+	[ "$n" -ge 15 ]
 }
 
 @test "the man pages have no roff errors" {
@@ -88,17 +108,10 @@ man_examples() {
 
 @test "every example of the README runs" {
 	n=0
+	example_setup
 	while read -r ex; do
-		args=${ex#ktprobe }
-		args=${args%%#*}
-		args=${args//PID/$$}
-		case "$args" in
-		-l*|--cleanup*) cmd="\"$KTPROBE\" $args" ;;
-		*) cmd="\"$KTPROBE\" -n $args" ;;
-		esac
-		run -0 bash -c "$cmd" || { echo "failed: $ex"; echo "$output"; false; }
-		n=$((n + 1))
-	done < <(awk '/^## Examples/ { on = 1; next } /^## / { on = 0 } on' "$TESTS_DIR/../README.md" |
-		 grep '^ktprobe ')
+		run_example "${ex%%#*}" && n=$((n + 1))
+	done < <(awk '/^## (Examples|trace-cmd)/ { on = 1; next } /^## / { on = 0 } on' \
+		 "$TESTS_DIR/../README.md" | grep -E '^(ktprobe|trace-cmd report) ')
 	[ "$n" -ge 8 ]
 }
