@@ -159,6 +159,7 @@ static char *copy_kallsyms(const char *path)
 }
 #endif
 
+#ifdef KTP_HAVE_TRACECMD
 /*
  * A stand-in for the tracing directory, "@path.tracing": links to each of
  * its files but saved_cmdlines, which is a copy with the comms escaped.
@@ -225,6 +226,7 @@ static void shadow_tracing_dir_remove(char *dir)
 	rmdir(dir);
 	free(dir);
 }
+#endif
 
 /*
  * datfile_finish - write the trace.dat: headers with the formats of
