@@ -105,6 +105,16 @@ demo: deps
 	$(MAKE) all
 	tests/demo
 
+# the benchmarks (bench/run): a few minutes; the table goes to build/bench/results.md
+bench: all
+	tests/install-deps bench
+	$(MAKE) $(BUILD)/bench/openloop
+	bench/run $(BENCH_ARGS)
+
+$(BUILD)/bench/openloop: bench/openloop.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KTP_CFLAGS) $(CFLAGS) -o $@ $<
+
 # share/ktprobe/doc/kernelshark.png, as the README shows it
 screenshot: deps
 	tests/kernelshark-screenshot
@@ -122,4 +132,4 @@ clean:
 	rm -rf build $(PROGS:%=bin/%)
 	$(MAKE) -C tests clean
 
-.PHONY: all deps static check demo screenshot install clean
+.PHONY: all deps static check demo bench screenshot install clean

@@ -30,7 +30,7 @@
 #define RATE_HIGH		30000	/* events/s: switch to batched wake-ups */
 #define RATE_LOW		10000	/* events/s: back to prompt wake-ups */
 #define RATE_WINDOW_NS		50000000ULL
-#define BATCH_PERCENT		"30"
+#define BATCH_PERCENT		"5"
 #define BATCH_TIMEOUT_MS	50
 
 struct drain_cpu {

@@ -55,7 +55,7 @@ static void job_setup(struct job *j)
 	j->main.addr = j->req.addr;
 	j->main.max = max;
 	j->main.string = j->req.kind == FILL_STRING;
-	j->main.buf = xcalloc(1, max + 1);
+	j->main.buf = xrealloc(NULL, max + 1);	/* read into: no need to clear it */
 }
 
 /* argv: after the pointer array was read, set up a read of each string. */

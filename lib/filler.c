@@ -28,6 +28,7 @@
 #define NSLOTS		(1u << 16)	/* fills in flight at most */
 #define DEADLINE_NS	2000000000ULL	/* no answer after this: dropped */
 #define PIPE_BYTES	(1 << 20)
+#define SAME_SLOTS	4096		/* queued reads found again by their key */
 
 enum slot_state { SLOT_FREE, SLOT_WAITING, SLOT_ANSWERED, SLOT_DROPPED };
 
@@ -45,6 +46,7 @@ struct slot {
 	unsigned int req_flags;
 	unsigned long long addr;
 	const char *field;
+	uint32_t next_same;		/* the next slot asking the same read, or 0 */
 };
 
 /* pid -> the last time it exec'd (and what) or exited, as seen in the stream */
@@ -67,6 +69,9 @@ struct filler {
 	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
 	struct fill_request *queue;	/* asked for, not yet handed over */
 	unsigned int nqueue, qcap;
+	struct { uint32_t gen, index; } same[SAME_SLOTS];	/* queued reads, by key */
+	uint32_t gen;			/* of the queue: bumped at each hand-over */
+	uint32_t *last_same;		/* per queued read: the last slot sharing it */
 	unsigned long long asked, dropped, answered;
 };
 
@@ -220,6 +225,49 @@ static void slot_free(struct slot *s)
 	memset(s, 0, sizeof(*s));
 }
 
+static unsigned int same_key(const struct fill_ask *ask)
+{
+	uint64_t h = ask->addr * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ask->pid * 0xc2b2ae3d27d4eb4fULL;
+
+	h ^= (uint64_t)ask->kind << 7 ^ ask->max;
+	return (unsigned int)(h >> 32) % SAME_SLOTS;
+}
+
+/*
+ * A read of the same memory, asked for since the last hand-over, is made
+ * once for all who asked: not yet handed over, it is done after all their
+ * events, at one moment, so its value and time are right for each (each
+ * line still shows its own age, and is checked against its own event's
+ * capture). execve's argv with /proc reads are not shared.
+ */
+static bool join_same_read(struct filler *f, struct slot *s, const struct fill_ask *ask)
+{
+	unsigned int k = same_key(ask);
+	struct fill_request *q;
+	struct slot *last;
+
+	if (ask->flags) {
+		f->same[k].gen = 0;
+		return false;
+	}
+	if (f->same[k].gen != f->gen + 1 || f->same[k].index >= f->nqueue)
+		goto miss;
+	q = &f->queue[f->same[k].index];
+	if (q->pid != ask->pid || q->addr != ask->addr || q->kind != (uint32_t)ask->kind ||
+	    q->max != ask->max || q->max_items != ask->max_items || q->flags)
+		goto miss;
+	last = slot_of(f, f->last_same[f->same[k].index]);
+	if (!last || last->state != SLOT_WAITING)
+		goto miss;
+	last->next_same = s->id;
+	f->last_same[f->same[k].index] = s->id;
+	return true;
+miss:
+	f->same[k].gen = f->gen + 1;
+	f->same[k].index = f->nqueue;
+	return false;
+}
+
 /*
  * filler_request - ask for one value; returns the id its annotation will
  * be found under. The request waits for filler_submit().
@@ -255,15 +303,19 @@ uint32_t filler_request(struct filler *f, const struct fill_ask *ask)
 		s->state = SLOT_DROPPED;
 		return id;
 	}
+	s->state = SLOT_WAITING;
+	if (join_same_read(f, s, ask))
+		return id;
 	if (f->nqueue == f->qcap) {
 		f->qcap = f->qcap ? f->qcap * 2 : 1024;
 		f->queue = xrealloc(f->queue, f->qcap * sizeof(*f->queue));
+		f->last_same = xrealloc(f->last_same, f->qcap * sizeof(*f->last_same));
 	}
+	f->last_same[f->nqueue] = id;
 	f->queue[f->nqueue++] = (struct fill_request) {
 		.id = id, .pid = ask->pid, .addr = ask->addr, .kind = ask->kind,
 		.max = ask->max, .max_items = ask->max_items, .flags = ask->flags,
 	};
-	s->state = SLOT_WAITING;
 	return id;
 }
 
@@ -297,15 +349,15 @@ void filler_submit(struct filler *f)
 			done += rest;
 		fcntl(f->req_fd, F_SETFL, flags);
 	}
-	for (size_t i = done / sizeof(*f->queue); i < f->nqueue; i++) {
-		struct slot *s = slot_of(f, f->queue[i].id);
-
-		if (s) {
+	for (size_t i = done / sizeof(*f->queue); i < f->nqueue; i++)
+		for (struct slot *s = slot_of(f, f->queue[i].id); s; s = slot_of(f, s->next_same)) {
+			if (s->state != SLOT_WAITING)
+				break;
 			s->state = SLOT_DROPPED;
 			f->dropped++;
 		}
-	}
 	f->nqueue = 0;
+	f->gen++;
 }
 
 /* filler_collect - take in the answers that have arrived */
@@ -330,8 +382,8 @@ void filler_collect(struct filler *f)
 			memcpy(&res, f->rbuf + off, sizeof(res));
 			if (f->rlen - off < sizeof(res) + res.len)
 				break;
-			s = slot_of(f, res.id);
-			if (s && s->state == SLOT_WAITING) {
+			for (s = slot_of(f, res.id); s && s->state == SLOT_WAITING;
+			     s = slot_of(f, s->next_same)) {
 				s->res = res;
 				s->payload = xcalloc(1, res.len + 1);
 				memcpy(s->payload, f->rbuf + off + sizeof(res), res.len);
@@ -367,12 +419,21 @@ static void put_age(struct outbuf *o, unsigned long long event, unsigned long lo
 {
 	unsigned long long d = read > event ? read - event : 0;
 
-	if (d < 1000000ULL)
-		outbuf_printf(o, "+%lluus", d / 1000);
-	else if (d < 1000000000ULL)
-		outbuf_printf(o, "+%llu.%02llums", d / 1000000, d / 10000 % 100);
-	else
-		outbuf_printf(o, "+%llu.%02llus", d / 1000000000ULL, d / 10000000 % 100);
+	outbuf_putc(o, '+');
+	if (d < 1000000ULL) {
+		outbuf_dec(o, d / 1000);			/* "+%lluus" */
+		outbuf_add(o, "us", 2);
+	} else if (d < 1000000000ULL) {
+		outbuf_dec(o, d / 1000000);			/* "+%llu.%02llums" */
+		outbuf_putc(o, '.');
+		outbuf_num(o, d / 10000 % 100, 10, 2, '0', false);
+		outbuf_add(o, "ms", 2);
+	} else {
+		outbuf_dec(o, d / 1000000000ULL);		/* "+%llu.%02llus" */
+		outbuf_putc(o, '.');
+		outbuf_num(o, d / 10000000 % 100, 10, 2, '0', false);
+		outbuf_putc(o, 's');
+	}
 }
 
 static void put_string(struct outbuf *o, const char *s, size_t len, unsigned int flags)
@@ -594,7 +655,9 @@ static bool render_annotation(struct filler *f, struct slot *s, struct outbuf *o
 		outbuf_puts(o, "[user: read failed]");
 		return false;
 	}
-	outbuf_printf(o, "[user %s ", verdict(s));
+	outbuf_add(o, "[user ", 6);
+	outbuf_puts(o, verdict(s));
+	outbuf_putc(o, ' ');
 	put_age(o, s->ts, s->res.read_ns);
 	outbuf_putc(o, ' ');
 	put_value(o, s);
@@ -750,6 +813,7 @@ void filler_stop(struct filler *f)
 		free(f->lines[(f->head + i) % f->lcap]);
 	free(f->slots);
 	free(f->queue);
+	free(f->last_same);
 	free(f->lines);
 	free(f->line_lens);
 	free(f->rbuf);

@@ -48,6 +48,8 @@ struct sys_fill {
 	bool path;			/* up to PATH_MAX, else the string limit */
 	struct tep_format_field *count;	/* FILL_BYTES: the length argument */
 	bool exec;			/* an argument of execve/execveat */
+	bool is_nr;			/* __syscall_nr: not shown */
+	bool is_int;			/* an int in a long slot: 32 bits shown */
 };
 
 enum plan_kind {
@@ -331,6 +333,12 @@ static bool type_is(const char *type, const char *want)
 	return !*want;
 }
 
+/* Whether a syscall argument of C type @type is a 32-bit int in a long slot. */
+static bool is_int_type(const char *type)
+{
+	return !strcmp(type, "int") || !strcmp(type, "unsigned int");
+}
+
 /* Is this syscall argument a file name? (then read up to PATH_MAX) */
 static bool is_path_name(const char *name)
 {
@@ -355,6 +363,8 @@ static void plan_syscall_fills(struct event_plan *p)
 
 		sf->field = f;
 		sf->exec = strstr(p->event->name, "execve") != NULL;
+		sf->is_nr = !strcmp(f->name, "__syscall_nr");
+		sf->is_int = is_int_type(f->type);
 		if (type_is(f->type, "constchar*const*") || type_is(f->type, "char**") ||
 		    type_is(f->type, "constchar**")) {
 			sf->kind = FILL_STRV;
@@ -603,9 +613,17 @@ static void put_header(struct formatter *f, struct tep_record *rec, int pid)
 		memset(f->out->buf + start, ' ', 16 - len);
 		f->out->len = start + 16;
 	}
-	outbuf_printf(f->out, "-%-7d [%03d] ", pid, rec->cpu);
+	outbuf_putc(f->out, '-');
+	outbuf_num(f->out, pid, 10, 7, ' ', true);		/* "-%-7d [%03d] " */
+	outbuf_add(f->out, " [", 2);
+	outbuf_num(f->out, rec->cpu, 10, 3, '0', false);
+	outbuf_add(f->out, "] ", 2);
 	put_latency(f, rec->data);
-	outbuf_printf(f->out, " %5llu.%06llu: ", us / 1000000, us % 1000000);
+	outbuf_putc(f->out, ' ');				/* " %5llu.%06llu: " */
+	outbuf_num(f->out, us / 1000000, 10, 5, ' ', false);
+	outbuf_putc(f->out, '.');
+	outbuf_num(f->out, us % 1000000, 10, 6, '0', false);
+	outbuf_add(f->out, ": ", 2);
 }
 
 static unsigned long long read_num(struct formatter *f, const void *data, int size)
@@ -622,10 +640,14 @@ static void put_ksym(struct formatter *f, unsigned long long addr, bool offset)
 
 	if (tep_find_function_info(f->tep, addr, &name, &start, &size) && name) {
 		outbuf_puts(f->out, name);
-		if (offset)
-			outbuf_printf(f->out, "+0x%llx/0x%lx", addr - start, size);
+		if (offset) {
+			outbuf_putc(f->out, '+');
+			outbuf_hex(f->out, addr - start);
+			outbuf_putc(f->out, '/');
+			outbuf_hex(f->out, size);
+		}
 	} else {
-		outbuf_printf(f->out, "0x%llx", addr);
+		outbuf_hex(f->out, addr);
 	}
 }
 
@@ -642,15 +664,15 @@ static void put_value(struct formatter *f, const struct plan_arg *a, const unsig
 
 	switch (a->kind) {
 	case ARG_UNSIGNED:
-		outbuf_printf(f->out, "%llu", v);
+		outbuf_dec(f->out, v);
 		break;
 	case ARG_SIGNED:
 		if (bits < 64 && (v & (1ULL << (bits - 1))))
 			v |= ~0ULL << bits;
-		outbuf_printf(f->out, "%lld", (long long)v);
+		outbuf_sdec(f->out, (long long)v);
 		break;
 	case ARG_HEX:
-		outbuf_printf(f->out, "0x%llx", v);
+		outbuf_hex(f->out, v);
 		break;
 	case ARG_SYMBOL:
 		put_ksym(f, v, true);
@@ -735,7 +757,10 @@ static void ask_fill(struct formatter *f, struct tep_record *rec, const char *fi
 	id = f->fill.request(f->fill.ctx, &ask);
 	if (!id)
 		return;		/* the hook wrote the value itself (a report) */
-	outbuf_printf(f->out, " %c%08x%c", FILL_MARK_START, id, FILL_MARK_END);
+	outbuf_putc(f->out, ' ');
+	outbuf_putc(f->out, FILL_MARK_START);
+	outbuf_num(f->out, id, 16, 8, '0', false);
+	outbuf_putc(f->out, FILL_MARK_END);
 	f->line_fills++;
 }
 
@@ -751,7 +776,7 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 		if (is_ksym(f, ip))
 			put_ksym(f, ip, true);
 		else
-			outbuf_printf(f->out, "0x%llx", ip);
+			outbuf_hex(f->out, ip);
 	} else {
 		unsigned long long ret = read_num(f, data + p->ret_ip->offset, p->ret_ip->size);
 		unsigned long long func = read_num(f, data + p->func->offset, p->func->size);
@@ -761,7 +786,9 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 			outbuf_puts(f->out, " <- ");
 			put_ksym(f, func, false);
 		} else {
-			outbuf_printf(f->out, "0x%llx <- 0x%llx", ret, func);
+			outbuf_hex(f->out, ret);
+			outbuf_add(f->out, " <- ", 4);
+			outbuf_hex(f->out, func);
 		}
 	}
 	outbuf_putc(f->out, ')');
@@ -805,12 +832,6 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 	}
 }
 
-/* Whether a syscall argument of C type @type is a 32-bit int in a long slot. */
-static bool is_int_type(const char *type)
-{
-	return !strcmp(type, "int") || !strcmp(type, "unsigned int");
-}
-
 /* Ask for what a syscall argument points to, by the rule of its type. */
 static void ask_syscall_fill(struct formatter *f, struct tep_record *rec,
 			     const struct sys_fill *sf, unsigned long long ptr)
@@ -838,30 +859,35 @@ static void print_syscall(struct formatter *f, const struct event_plan *p, struc
 
 	outbuf_puts(f->out, p->sys_name);
 	if (p->kind == PLAN_SYSCALL_EXIT) {
-		outbuf_printf(f->out, " -> 0x%llx",
-			      read_num(f, data + p->ret->offset, p->ret->size));
+		outbuf_add(f->out, " -> ", 4);
+		outbuf_hex(f->out, read_num(f, data + p->ret->offset, p->ret->size));
 		return;
 	}
 	outbuf_putc(f->out, '(');
 	for (field = p->event->format.fields; field; field = field->next) {
 		unsigned long long v;
 
-		if (!strcmp(field->name, "__syscall_nr")) {
-			if (sf)
-				sf++;
+		if (sf->is_nr) {
+			sf++;
 			continue;
 		}
 		if (field->offset + field->size > rec->size)
 			break;
 		v = read_num(f, data + field->offset, field->size);
-		if (is_int_type(field->type))
+		if (sf->is_int)
 			v &= 0xffffffffULL;
-		outbuf_printf(f->out, "%s%s: %#llx", first ? "" : ", ", field->name, v);
+		if (!first)						/* "%s: %#llx" */
+			outbuf_add(f->out, ", ", 2);
+		outbuf_puts(f->out, field->name);
+		outbuf_add(f->out, ": ", 2);
+		if (v)
+			outbuf_hex(f->out, v);
+		else
+			outbuf_putc(f->out, '0');
 		first = false;
-		if (sf && sf->kind && v)
+		if (sf->kind && v)
 			ask_syscall_fill(f, rec, sf, v);
-		if (sf)
-			sf++;
+		sf++;
 	}
 	outbuf_putc(f->out, ')');
 }
@@ -908,7 +934,7 @@ static void print_stack(struct formatter *f, const struct event_plan *p, struct 
 		if (kernel)
 			put_ksym(f, addr, false);
 		else
-			outbuf_printf(f->out, "0x%llx", addr);
+			outbuf_hex(f->out, addr);
 	}
 }
 

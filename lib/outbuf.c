@@ -82,6 +82,64 @@ void outbuf_printf(struct outbuf *o, const char *fmt, ...)
 	o->len += n;
 }
 
+/*
+ * outbuf_num - append @v in @base 10 or 16, at least @width characters:
+ * padded on the left with @pad (' ' or '0'), or on the right with spaces
+ * when @left. The printf conversions of the hot paths, without printf.
+ */
+void outbuf_num(struct outbuf *o, unsigned long long v, int base, int width, char pad, bool left)
+{
+	static const char digits[] = "0123456789abcdef";
+	char tmp[24];
+	int n = 0;
+
+	/* constant divisors: the compiler makes them shifts and multiplies */
+	if (base == 16) {
+		do {
+			tmp[sizeof(tmp) - 1 - n++] = digits[v & 15];
+			v >>= 4;
+		} while (v);
+	} else {
+		do {
+			tmp[sizeof(tmp) - 1 - n++] = digits[v % 10];
+			v /= 10;
+		} while (v);
+	}
+	outbuf_reserve(o, (n > width ? n : width) + 1);
+	if (!left)
+		for (; width > n; width--)
+			o->buf[o->len++] = pad;
+	memcpy(o->buf + o->len, tmp + sizeof(tmp) - n, n);
+	o->len += n;
+	if (left)
+		for (; width > n; width--)
+			o->buf[o->len++] = ' ';
+}
+
+/* outbuf_dec - append @v as "%llu" */
+void outbuf_dec(struct outbuf *o, unsigned long long v)
+{
+	outbuf_num(o, v, 10, 0, ' ', false);
+}
+
+/* outbuf_sdec - append @v as "%lld" */
+void outbuf_sdec(struct outbuf *o, long long v)
+{
+	if (v < 0) {
+		outbuf_putc(o, '-');
+		outbuf_num(o, -(unsigned long long)v, 10, 0, ' ', false);
+		return;
+	}
+	outbuf_num(o, v, 10, 0, ' ', false);
+}
+
+/* outbuf_hex - append @v as "0x%llx" */
+void outbuf_hex(struct outbuf *o, unsigned long long v)
+{
+	outbuf_add(o, "0x", 2);
+	outbuf_num(o, v, 16, 0, ' ', false);
+}
+
 static bool needs_escape(unsigned char c)
 {
 	return c < 0x20 || c >= 0x7f || c == '\\' || c == '"';

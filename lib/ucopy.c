@@ -15,6 +15,7 @@
 #include "ucopy.h"
 
 #define BATCH 256
+#define FIRST_STRING_CHUNK 256
 
 /* The status an errno of process_vm_readv stands for. */
 static int status_of(int err)
@@ -34,13 +35,19 @@ static int status_of(int err)
 	}
 }
 
-/* The next chunk of @r: from where it stands to the page end or its limit. */
+/*
+ * The next chunk of @r: from where it stands to the page end or its limit;
+ * a string's first chunk at most FIRST_STRING_CHUNK bytes (most strings are
+ * short: copying to the page end would cost more than the read).
+ */
 static size_t chunk_len(const struct ucopy *r, size_t page)
 {
 	uint64_t at = r->addr + r->len;
 	size_t to_page = page - (at & (page - 1));
 	size_t left = r->max - r->len;
 
+	if (r->string && !r->len && to_page > FIRST_STRING_CHUNK)
+		to_page = FIRST_STRING_CHUNK;
 	return left < to_page ? left : to_page;
 }
 
