@@ -25,9 +25,10 @@
 #include "marker.h"
 #include "utils.h"
 
-#define NSLOTS		(1u << 16)	/* fills in flight at most */
+#define NSLOTS		(1u << 13)	/* fills in flight at most */
 #define DEADLINE_NS	2000000000ULL	/* no answer after this: dropped */
 #define PIPE_BYTES	(1 << 20)
+#define EXEC_RACE_NS	2000000ULL
 #define SAME_SLOTS	4096		/* queued reads found again by their key */
 
 enum slot_state { SLOT_FREE, SLOT_WAITING, SLOT_ANSWERED, SLOT_DROPPED };
@@ -38,7 +39,8 @@ struct slot {
 	int pid, kind;
 	unsigned long long ts, asked_ns;
 	struct fill_result res;
-	char *payload;
+	char *payload;			/* small, or allocated */
+	char small[40];
 	char *kernel;
 	unsigned int kernel_len;
 	enum fill_verify verify;
@@ -62,8 +64,9 @@ struct filler {
 	struct slot *slots;
 	char *rbuf;
 	size_t rlen, rcap;
-	char **lines;			/* held-back lines, oldest at head */
-	size_t *line_lens;
+	char *held;			/* held-back lines' text, oldest from held_start */
+	size_t held_start, held_end, held_cap;
+	size_t *line_lens;		/* their lengths, a ring: oldest at head */
 	unsigned int head, count, lcap;
 	struct pid_times execs, exits;
 	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
@@ -73,6 +76,7 @@ struct filler {
 	uint32_t gen;			/* of the queue: bumped at each hand-over */
 	uint32_t *last_same;		/* per queued read: the last slot sharing it */
 	unsigned long long asked, dropped, answered;
+	unsigned long long now;		/* of the last hand-over */
 };
 
 static void pid_times_set(struct pid_times *pt, int pid, unsigned long long ts, const char *name)
@@ -196,6 +200,7 @@ struct filler *filler_start(const char *self)
 	f->req_fd = req[1];
 	f->res_fd = res[0];
 	f->next_id = 1;
+	f->now = now_ns();
 	f->slots = xcalloc(NSLOTS, sizeof(*f->slots));
 	f->marker_fd = -1;
 	fcntl(f->req_fd, F_SETFL, O_NONBLOCK);
@@ -220,7 +225,8 @@ static struct slot *slot_of(struct filler *f, uint32_t id)
 
 static void slot_free(struct slot *s)
 {
-	free(s->payload);
+	if (s->payload != s->small)
+		free(s->payload);
 	free(s->kernel);
 	memset(s, 0, sizeof(*s));
 }
@@ -285,7 +291,7 @@ uint32_t filler_request(struct filler *f, const struct fill_ask *ask)
 	s->pid = ask->pid;
 	s->kind = ask->kind;
 	s->ts = ask->ts;
-	s->asked_ns = now_ns();
+	s->asked_ns = 0;	/* set when handed over */
 	s->verify = ask->verify;
 	s->text = ask->text;
 	s->exec_file = ask->exec_file;
@@ -329,6 +335,11 @@ void filler_submit(struct filler *f)
 
 	if (!f || !f->nqueue)
 		return;
+	f->now = now_ns();
+	for (unsigned int i = 0; i < f->nqueue; i++)
+		for (struct slot *s = slot_of(f, f->queue[i].id); s && s->state == SLOT_WAITING;
+		     s = slot_of(f, s->next_same))
+			s->asked_ns = f->now;
 	len = f->nqueue * sizeof(*f->queue);
 	while (done < len) {
 		ssize_t n = write(f->req_fd, (char *)f->queue + done, len - done);
@@ -385,8 +396,10 @@ void filler_collect(struct filler *f)
 			for (s = slot_of(f, res.id); s && s->state == SLOT_WAITING;
 			     s = slot_of(f, s->next_same)) {
 				s->res = res;
-				s->payload = xcalloc(1, res.len + 1);
+				s->payload = res.len < sizeof(s->small) ? s->small :
+					     xrealloc(NULL, res.len + 1);
 				memcpy(s->payload, f->rbuf + off + sizeof(res), res.len);
+				s->payload[res.len] = '\0';
 				s->state = SLOT_ANSWERED;
 				f->answered++;
 			}
@@ -620,6 +633,37 @@ static void put_kernel_copy(struct outbuf *o, const struct slot *s, size_t start
 	outbuf_putc(o, ']');
 }
 
+/* Whether the read failed, or (argv) one of its strings could not be read at all. */
+static bool read_failed(const struct slot *s)
+{
+	const char *p = s->payload;
+	uint32_t off = 0;
+
+	if (s->res.status != FILL_OK)
+		return true;
+	if (s->kind != FILL_STRV)
+		return false;
+	for (uint32_t i = 0; i < s->res.count && off + 8 <= s->res.len; i++) {
+		uint32_t hdr[2];
+
+		memcpy(hdr, p + off, 8);
+		if (!hdr[0] && (hdr[1] & FILL_UNTERMINATED))
+			return true;
+		off += 8 + hdr[0];
+	}
+	return false;
+}
+
+/*
+ * An exec replaces the memory a little before its event is recorded: a
+ * read of an execve's arguments that failed may have met the new program,
+ * whose exec event comes up to EXEC_RACE_NS after the read.
+ */
+static unsigned long long exec_race(const struct slot *s)
+{
+	return s->req_flags && read_failed(s) ? EXEC_RACE_NS : 0;
+}
+
 /* The annotation of one fill, without the kernel's copy; true if verified. */
 static bool render_annotation(struct filler *f, struct slot *s, struct outbuf *o)
 {
@@ -634,7 +678,7 @@ static bool render_annotation(struct filler *f, struct slot *s, struct outbuf *o
 	}
 	exec = pid_times_get(&f->execs, s->pid, &exec_file);
 	exit_ts = pid_times_get(&f->exits, s->pid, NULL);
-	if (exec > s->ts && exec < s->res.read_ns) {
+	if (exec > s->ts && exec < s->res.read_ns + exec_race(s)) {
 		render_after_exec(o, s, exec, exec_file);
 		return false;
 	}
@@ -675,21 +719,34 @@ static void render(struct filler *f, uint32_t id, struct outbuf *o)
 		put_kernel_copy(o, s, start);
 }
 
+/* The fill id of the mark at @mark: FILL_MARK_START, 8 hex digits, FILL_MARK_END. */
+static uint32_t mark_id(const char *mark)
+{
+	uint32_t id = 0;
+
+	for (int i = 1; i <= 8; i++) {
+		char c = mark[i];
+
+		id = id << 4 | (uint32_t)(c <= '9' ? c - '0' : c - 'a' + 10);
+	}
+	return id;
+}
+
 /* A held-back line's fills: all answered (or given up) and past the stream? */
 static bool line_ready(struct filler *f, const char *text, size_t len,
 		       unsigned long long stream_ns, unsigned long long now)
 {
 	for (const char *p = text; (p = memchr(p, FILL_MARK_START, len - (p - text))); p++) {
-		struct slot *s = slot_of(f, (uint32_t)strtoul(p + 1, NULL, 16));
+		struct slot *s = slot_of(f, mark_id(p));
 
 		if (!s || s->state == SLOT_DROPPED)
 			continue;
-		if (now - s->asked_ns > DEADLINE_NS)
+		if (s->asked_ns && now - s->asked_ns > DEADLINE_NS)
 			continue;
 		if (s->state == SLOT_WAITING)
 			return false;
 		/* an exec or exit before the read must have been seen by now */
-		if (stream_ns < s->res.read_ns)
+		if (stream_ns < s->res.read_ns + exec_race(s))
 			return false;
 	}
 	return true;
@@ -712,7 +769,7 @@ static void emit(struct filler *f, struct outbuf *o, const char *text, size_t le
 			break;
 		}
 		outbuf_add(o, p, m - p);
-		id = (uint32_t)strtoul(m + 1, NULL, 16);
+		id = mark_id(m);
 		close = memchr(m, FILL_MARK_END, end - m);
 		at = o->len;
 		render(f, id, o);
@@ -739,29 +796,36 @@ static void emit(struct filler *f, struct outbuf *o, const char *text, size_t le
  */
 void filler_line(struct filler *f, struct outbuf *out, size_t start, bool has_fills)
 {
-	unsigned int at;
+	size_t len = out->len - start;
 
 	if (!has_fills && !f->count)
 		return;
 	if (f->count == f->lcap) {
 		unsigned int ncap = f->lcap ? f->lcap * 2 : 1024;
-		char **lines = xcalloc(ncap, sizeof(*lines));
 		size_t *lens = xcalloc(ncap, sizeof(*lens));
 
-		for (unsigned int i = 0; i < f->count; i++) {
-			lines[i] = f->lines[(f->head + i) % f->lcap];
+		for (unsigned int i = 0; i < f->count; i++)
 			lens[i] = f->line_lens[(f->head + i) % f->lcap];
-		}
-		free(f->lines);
 		free(f->line_lens);
-		f->lines = lines;
 		f->line_lens = lens;
 		f->head = 0;
 		f->lcap = ncap;
 	}
-	at = (f->head + f->count) % f->lcap;
-	f->lines[at] = xstrndup(out->buf + start, out->len - start);
-	f->line_lens[at] = out->len - start;
+	if (f->held_end + len > f->held_cap) {
+		/* move the held text to the front, or grow */
+		if (f->held_start) {
+			memmove(f->held, f->held + f->held_start, f->held_end - f->held_start);
+			f->held_end -= f->held_start;
+			f->held_start = 0;
+		}
+		if (f->held_end + len > f->held_cap) {
+			f->held_cap = (f->held_end + len) * 2;
+			f->held = xrealloc(f->held, f->held_cap);
+		}
+	}
+	memcpy(f->held + f->held_end, out->buf + start, len);
+	f->held_end += len;
+	f->line_lens[(f->head + f->count) % f->lcap] = len;
 	f->count++;
 	out->len = start;
 }
@@ -778,16 +842,18 @@ void filler_flush(struct filler *f, struct outbuf *out, unsigned long long strea
 		return;
 	filler_collect(f);
 	while (f->count) {
-		char *text = f->lines[f->head];
+		char *text = f->held + f->held_start;
 		size_t len = f->line_lens[f->head];
 
 		if (!all && !line_ready(f, text, len, stream_ns, now))
 			break;
 		emit(f, out, text, len);
-		free(text);
+		f->held_start += len;
 		f->head = (f->head + 1) % f->lcap;
 		f->count--;
 	}
+	if (!f->count)
+		f->held_start = f->held_end = 0;
 }
 
 /* filler_set_marker_fd - also write each fill into a ring buffer (trace_marker_raw) */
@@ -809,12 +875,10 @@ void filler_stop(struct filler *f)
 	for (unsigned int i = 0; i < NSLOTS; i++)
 		if (f->slots[i].state != SLOT_FREE)
 			slot_free(&f->slots[i]);
-	for (unsigned int i = 0; i < f->count; i++)
-		free(f->lines[(f->head + i) % f->lcap]);
 	free(f->slots);
 	free(f->queue);
 	free(f->last_same);
-	free(f->lines);
+	free(f->held);
 	free(f->line_lens);
 	free(f->rbuf);
 	pid_times_free(&f->execs);

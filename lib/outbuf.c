@@ -85,35 +85,57 @@ void outbuf_printf(struct outbuf *o, const char *fmt, ...)
 /*
  * outbuf_num - append @v in @base 10 or 16, at least @width characters:
  * padded on the left with @pad (' ' or '0'), or on the right with spaces
- * when @left. The printf conversions of the hot paths, without printf.
+ * when @left. The printf conversions of the hot paths, without printf:
+ * the digits are counted first and written in place.
  */
 void outbuf_num(struct outbuf *o, unsigned long long v, int base, int width, char pad, bool left)
 {
-	static const char digits[] = "0123456789abcdef";
-	char tmp[24];
-	int n = 0;
+	static const char hex[] = "0123456789abcdef";
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
+	int n = 1, fill;
+	char *end;
 
-	/* constant divisors: the compiler makes them shifts and multiplies */
+	if (base == 16) {
+		n = v ? (64 - __builtin_clzll(v) + 3) / 4 : 1;
+	} else {
+		for (unsigned long long t = v; t >= 10; t /= 10)
+			n++;
+	}
+	fill = width > n ? width - n : 0;
+	outbuf_reserve(o, n + fill + 1);
+	if (!left) {
+		memset(o->buf + o->len, pad, fill);
+		o->len += fill;
+	}
+	end = o->buf + o->len + n;
 	if (base == 16) {
 		do {
-			tmp[sizeof(tmp) - 1 - n++] = digits[v & 15];
+			*--end = hex[v & 15];
 			v >>= 4;
 		} while (v);
 	} else {
-		do {
-			tmp[sizeof(tmp) - 1 - n++] = digits[v % 10];
-			v /= 10;
-		} while (v);
+		while (v >= 100) {
+			unsigned int d = v % 100;
+
+			v /= 100;
+			*--end = pairs[2 * d + 1];
+			*--end = pairs[2 * d];
+		}
+		if (v >= 10) {
+			*--end = pairs[2 * v + 1];
+			*--end = pairs[2 * v];
+		} else {
+			*--end = '0' + v;
+		}
 	}
-	outbuf_reserve(o, (n > width ? n : width) + 1);
-	if (!left)
-		for (; width > n; width--)
-			o->buf[o->len++] = pad;
-	memcpy(o->buf + o->len, tmp + sizeof(tmp) - n, n);
 	o->len += n;
-	if (left)
-		for (; width > n; width--)
-			o->buf[o->len++] = ' ';
+	if (left) {
+		memset(o->buf + o->len, ' ', fill);
+		o->len += fill;
+	}
 }
 
 /* outbuf_dec - append @v as "%llu" */

@@ -121,7 +121,8 @@ static bool session_is_dead(const char *name, int *pid, bool *foreign_ns)
 /*
  * session_create - make this run's instance (new, never an existing one)
  * with a monotonic clock (so event times compare with CLOCK_MONOTONIC) and
- * a ring buffer of @buffer_kb per CPU (0: SESSION_BUFFER_KB, as perf-tools)
+ * a ring buffer of @buffer_kb per CPU (0: the kernel's default; resizing
+ * costs 10-20 ms of start-up, and timed reads keep up without)
  */
 int session_create(struct session *s, const char *tool, size_t buffer_kb)
 {
@@ -140,14 +141,7 @@ int session_create(struct session *s, const char *tool, size_t buffer_kb)
 	}
 	if (tracefs_instance_file_write(s->inst, "trace_clock", "mono") < 0)
 		warn_msg("no 'mono' trace clock: fill ages will be unknown");
-	if (!buffer_kb) {
-		/* a burst of a million events a second fills the kernel's default in ms */
-		if (tracefs_instance_set_buffer_size(s->inst, SESSION_BUFFER_KB, -1) < 0)
-			warn_msg("cannot set the buffer to %d KB per CPU (%s): using the kernel's "
-				 "default", SESSION_BUFFER_KB, strerror(errno));
-		return 0;
-	}
-	if (tracefs_instance_set_buffer_size(s->inst, buffer_kb, -1) < 0) {
+	if (buffer_kb && tracefs_instance_set_buffer_size(s->inst, buffer_kb, -1) < 0) {
 		err_msg("cannot set the buffer to %zu KB per CPU: %s", buffer_kb, strerror(errno));
 		return -1;
 	}

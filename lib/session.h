@@ -8,7 +8,6 @@
 #include "utils.h"
 
 #define SESSION_NAME_MAX 64
-#define SESSION_BUFFER_KB 4096	/* per CPU, unless -b */
 
 /*
  * One run's footprint in tracefs: an instance and an event group, both

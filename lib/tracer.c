@@ -262,6 +262,26 @@ static bool requested(const struct tracer *t, const char *system, const char *ev
  * The run's own helper events: forks and execs name processes correctly
  * at the time of each event; the run's own process is never traced.
  */
+/*
+ * Enable @sys:@name in the run's instance by writing its enable file
+ * (libtracefs's tracefs_event_enable() lists every event directory first:
+ * milliseconds each). -1 with errno set if it cannot be enabled.
+ */
+static int event_enable(struct tracer *t, const char *sys, const char *name)
+{
+	char *path;
+	int ret;
+
+	if (strchr(sys, '/') || strchr(name, '/') || !strcmp(sys, "..") || !strcmp(name, "..")) {
+		errno = EINVAL;
+		return -1;
+	}
+	path = xasprintf("events/%s/%s/enable", sys, name);
+	ret = tracefs_instance_file_write(t->sess.inst, path, "1") == 1 ? 0 : -1;
+	free(path);
+	return ret;
+}
+
 static int enable_context_events(struct tracer *t)
 {
 	char pid[32];
@@ -281,7 +301,7 @@ static int enable_context_events(struct tracer *t)
 			continue;
 		t->ctx.print[k] = requested(t, sys, name);
 		t->ctx.ev[k] = tep_find_event_by_name(t->tep, sys, name);
-		if (t->ctx.ev[k] && tracefs_event_enable(t->sess.inst, sys, name)) {
+		if (t->ctx.ev[k] && event_enable(t, sys, name)) {
 			if (k == CTX_NEWTASK) {
 				err_msg("cannot enable task:task_newtask to follow new threads");
 				return -1;
@@ -299,7 +319,7 @@ static int enable_events(struct tracer *t)
 	for (int i = 0; i < t->n; i++) {
 		struct probe_spec *ps = &t->specs[i];
 
-		if (tracefs_event_enable(t->sess.inst, spec_system(t, ps), ps->event)) {
+		if (event_enable(t, spec_system(t, ps), ps->event)) {
 			err_msg("cannot enable %s:%s: %s", spec_system(t, ps), ps->event,
 				strerror(errno));
 			return -1;
