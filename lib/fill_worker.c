@@ -246,15 +246,45 @@ static int read_requests(int in, struct fill_request *reqs, int max, char *carry
 }
 
 /*
+ * fill_batch - answer @n requests: read them grouped by process, and put
+ * each result (struct fill_result and its bytes) in *@answer (grown as
+ * needed, *@cap its size); returns the answer's length
+ */
+static size_t fill_batch(const struct fill_request *reqs, int n, char **answer, size_t *cap)
+{
+	struct job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
+	size_t len = 0;
+
+	for (int i = 0; i < n; i++) {
+		jobs[i].req = reqs[i];
+		job_setup(&jobs[i]);
+	}
+	qsort(jobs, n, sizeof(*jobs), cmp_pid);
+	for (int i = 0; i < n; ) {
+		int end = i;
+
+		while (end < n && jobs[end].req.pid == jobs[i].req.pid)
+			end++;
+		read_group_timed(&jobs[i], end - i);
+		i = end;
+	}
+	for (int i = 0; i < n; i++) {
+		job_answer(&jobs[i], answer, &len, cap);
+		job_free(&jobs[i]);
+	}
+	free(jobs);
+	return len;
+}
+
+/*
  * fill_worker_run - answer fill requests from @in on @out until @in ends
  * Returns 0 at the end of the input, -1 when the output is gone.
  */
 int fill_worker_run(int in, int out)
 {
 	struct fill_request *reqs = xcalloc(MAX_REQS, sizeof(*reqs));
-	struct job *jobs = xcalloc(MAX_REQS, sizeof(*jobs));
 	char carry[sizeof(struct fill_request)];
-	size_t ncarry = 0, len = 0, cap = 1 << 16;
+	size_t ncarry = 0, len, cap = 1 << 16;
 	char *answer = xcalloc(1, cap);
 	int ret = 0;
 
@@ -263,31 +293,13 @@ int fill_worker_run(int in, int out)
 
 		if (n <= 0)
 			break;
-		for (int i = 0; i < n; i++) {
-			jobs[i].req = reqs[i];
-			job_setup(&jobs[i]);
-		}
-		qsort(jobs, n, sizeof(*jobs), cmp_pid);
-		for (int i = 0; i < n; ) {
-			int end = i;
-
-			while (end < n && jobs[end].req.pid == jobs[i].req.pid)
-				end++;
-			read_group_timed(&jobs[i], end - i);
-			i = end;
-		}
-		len = 0;
-		for (int i = 0; i < n; i++) {
-			job_answer(&jobs[i], &answer, &len, &cap);
-			job_free(&jobs[i]);
-		}
+		len = fill_batch(reqs, n, &answer, &cap);
 		if (write_all(out, answer, len)) {
 			ret = -1;
 			break;
 		}
 	}
 	free(answer);
-	free(jobs);
 	free(reqs);
 	return ret;
 }

@@ -325,6 +325,32 @@ uint32_t filler_request(struct filler *f, const struct fill_ask *ask)
 	return id;
 }
 
+/* Take in the whole answers at the start of @buf; returns the bytes used. */
+static size_t take_answers(struct filler *f, const char *buf, size_t len)
+{
+	size_t off = 0;
+
+	while (len - off >= sizeof(struct fill_result)) {
+		struct fill_result res;
+		struct slot *s;
+
+		memcpy(&res, buf + off, sizeof(res));
+		if (len - off < sizeof(res) + res.len)
+			break;
+		for (s = slot_of(f, res.id); s && s->state == SLOT_WAITING;
+		     s = slot_of(f, s->next_same)) {
+			s->res = res;
+			s->payload = res.len < sizeof(s->small) ? s->small : xrealloc(NULL, res.len + 1);
+			memcpy(s->payload, buf + off + sizeof(res), res.len);
+			s->payload[res.len] = '\0';
+			s->state = SLOT_ANSWERED;
+			f->answered++;
+		}
+		off += sizeof(res) + res.len;
+	}
+	return off;
+}
+
 /*
  * filler_submit - hand the waiting requests to the companion in one write;
  * what does not fit in the pipe now is dropped (the drain never waits)
@@ -375,7 +401,7 @@ void filler_submit(struct filler *f)
 void filler_collect(struct filler *f)
 {
 	for (;;) {
-		size_t off = 0;
+		size_t off;
 		ssize_t n;
 
 		if (f->rlen + 65536 > f->rcap) {
@@ -386,25 +412,7 @@ void filler_collect(struct filler *f)
 		if (n <= 0)
 			break;
 		f->rlen += n;
-		while (f->rlen - off >= sizeof(struct fill_result)) {
-			struct fill_result res;
-			struct slot *s;
-
-			memcpy(&res, f->rbuf + off, sizeof(res));
-			if (f->rlen - off < sizeof(res) + res.len)
-				break;
-			for (s = slot_of(f, res.id); s && s->state == SLOT_WAITING;
-			     s = slot_of(f, s->next_same)) {
-				s->res = res;
-				s->payload = res.len < sizeof(s->small) ? s->small :
-					     xrealloc(NULL, res.len + 1);
-				memcpy(s->payload, f->rbuf + off + sizeof(res), res.len);
-				s->payload[res.len] = '\0';
-				s->state = SLOT_ANSWERED;
-				f->answered++;
-			}
-			off += sizeof(res) + res.len;
-		}
+		off = take_answers(f, f->rbuf, f->rlen);
 		memmove(f->rbuf, f->rbuf + off, f->rlen - off);
 		f->rlen -= off;
 	}
