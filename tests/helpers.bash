@@ -9,15 +9,43 @@ TESTS_DIR=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 KTPROBE=${KTPROBE:-$TESTS_DIR/../bin/ktprobe}
 PROGS=$TESTS_DIR/build/progs
 
-# What a test left in tracefs that looks like ours.
+# What is in tracefs that looks like ktprobe's or ktfill's.
 ktp_leftovers() {
 	{ ls "$TRACEFS/instances"; cat "$TRACEFS/dynamic_events"; } 2>/dev/null |
 		grep -E '(^|[:/ ])kt(probe|fill)_' || true
 }
 
+# owned_elsewhere LINE: whether the run named in LINE (TOOL_PID_START_NS)
+# is alive and not started by this test (another user's live run, say a
+# benchmark beside the suite): not this test's leftover
+owned_elsewhere() {
+	local pid p
+	pid=$(grep -oE 'kt(probe|fill)_[0-9]+_' <<<"$1" | head -1 | cut -d_ -f2)
+	[ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
+	p=$pid
+	while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+		[ "$p" = "$$" ] && return 1
+		p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)
+	done
+	return 0
+}
+
+# What this test left in tracefs: new since setup, and not a live run of
+# someone else's.
+ktp_test_leftovers() {
+	local line
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		grep -qxF -- "$line" <<<"$KTP_BEFORE" && continue
+		owned_elsewhere "$line" && continue
+		echo "$line"
+	done <<<"$(ktp_leftovers)"
+}
+
 setup() {
 	mountpoint -q "$TRACEFS" || mount -t tracefs nodev "$TRACEFS"
 	KTP_PID= TARGET_PID= GO_FD=
+	KTP_BEFORE=$(ktp_leftovers)
 	OUT=$BATS_TEST_TMPDIR/out ERR=$BATS_TEST_TMPDIR/err
 }
 
@@ -25,7 +53,7 @@ teardown() {
 	local left
 	[ -n "$KTP_PID" ] && kill -INT "$KTP_PID" 2>/dev/null && wait "$KTP_PID" 2>/dev/null
 	[ -n "$TARGET_PID" ] && kill -KILL "$TARGET_PID" 2>/dev/null
-	left=$(ktp_leftovers)
+	left=$(ktp_test_leftovers)
 	if [ -n "$left" ]; then
 		echo "# the test left this in tracefs:" >&3
 		echo "$left" | sed 's/^/#   /' >&3
