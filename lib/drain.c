@@ -40,8 +40,9 @@ struct drain_cpu {
 	int cpu;
 	struct tracefs_cpu *tcpu;
 	struct kbuffer *kbuf;
-	char *pages;			/* sub-buffers read this round */
+	char *pages;			/* sub-buffers read, until all their records are handed on */
 	int npages, cur;
+	bool more;			/* the round stopped at ROUND_PAGES_MAX: more to read */
 	void *data;			/* current record, NULL when done */
 	unsigned long long ts;
 	long long missed;		/* to report with the current record */
@@ -251,6 +252,7 @@ static void cpu_fill(struct drain *d, struct drain_cpu *c)
 				     d->page_size);
 		c->npages++;
 	}
+	c->more = c->npages == ROUND_PAGES_MAX;
 	cpu_load_page(d, c);
 }
 
@@ -278,8 +280,9 @@ static long long account_gap(struct drain *d, struct drain_cpu *c)
 }
 
 /*
- * drain_read - read everything the buffers hold now and hand each record
- * to @fn in timestamp order. A record that follows lost events carries
+ * drain_read - read what the buffers hold now and hand each record to @fn
+ * in timestamp order, until @fn asks to stop; records read and not handed
+ * on come first next time. A record that follows lost events carries
  * their count in missed_events (-1: unknown). Returns the record count.
  */
 long drain_read(struct drain *d, drain_record_fn fn, void *ctx)
@@ -287,10 +290,12 @@ long drain_read(struct drain *d, drain_record_fn fn, void *ctx)
 	long count = 0;
 
 	for (int i = 0; i < d->ncpu; i++)
-		cpu_fill(d, &d->cpus[i]);
+		if (!d->cpus[i].data)
+			cpu_fill(d, &d->cpus[i]);
 	for (;;) {
 		struct drain_cpu *best = NULL;
 		struct tep_record rec;
+		bool more;
 
 		for (int i = 0; i < d->ncpu; i++)
 			if (d->cpus[i].data && (!best || d->cpus[i].ts < best->ts))
@@ -306,11 +311,31 @@ long drain_read(struct drain *d, drain_record_fn fn, void *ctx)
 		rec.locked = 1;
 		if (best->missed)
 			rec.missed_events = account_gap(d, best);
-		fn(&rec, ctx);
 		count++;
+		more = fn(&rec, ctx);
 		cpu_next(d, best);
+		/*
+		 * A CPU read only in part: the others' later records wait until
+		 * it is read again, or they would come out ahead of its own
+		 */
+		if (!more || (!best->data && best->more))
+			break;
 	}
 	return count;
+}
+
+/*
+ * drain_pending - the timestamp of the oldest record read earlier and not
+ * handed on yet, or 0 when there is none
+ */
+unsigned long long drain_pending(const struct drain *d)
+{
+	unsigned long long oldest = 0;
+
+	for (int i = 0; i < d->ncpu; i++)
+		if (d->cpus[i].data && (!oldest || d->cpus[i].ts < oldest))
+			oldest = d->cpus[i].ts;
+	return oldest;
 }
 
 /* Events lost on @cpu according to the kernel's per-CPU stats. */

@@ -30,6 +30,9 @@
 #define PIPE_BYTES	(1 << 20)
 #define EXEC_RACE_NS	2000000ULL
 #define SAME_SLOTS	4096		/* queued reads found again by their key */
+#define SUBMIT_ASKS	128		/* fills asked for: hand them over mid-round */
+#define ROOM_MIN	64		/* free slots an event may need at most */
+#define FULL_WAIT_NS	5000000ULL	/* then old fills are dropped, not events lost */
 
 enum slot_state { SLOT_FREE, SLOT_WAITING, SLOT_ANSWERED, SLOT_DROPPED };
 
@@ -72,11 +75,14 @@ struct filler {
 	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
 	struct fill_request *queue;	/* asked for, not yet handed over */
 	unsigned int nqueue, qcap;
+	unsigned int batch_asks;	/* fills asked for since the last hand-over */
 	struct { uint32_t gen, index; } same[SAME_SLOTS];	/* queued reads, by key */
 	uint32_t gen;			/* of the queue: bumped at each hand-over */
 	uint32_t *last_same;		/* per queued read: the last slot sharing it */
 	unsigned long long asked, dropped, answered;
 	unsigned long long now;		/* of the last hand-over */
+	unsigned int inuse;		/* slots not free */
+	unsigned long long full_since;	/* no room since then, or 0 */
 };
 
 static void pid_times_set(struct pid_times *pt, int pid, unsigned long long ts, const char *name)
@@ -223,8 +229,9 @@ static struct slot *slot_of(struct filler *f, uint32_t id)
 	return s->id == id && s->state != SLOT_FREE ? s : NULL;
 }
 
-static void slot_free(struct slot *s)
+static void slot_free(struct filler *f, struct slot *s)
 {
+	f->inuse--;
 	if (s->payload != s->small)
 		free(s->payload);
 	free(s->kernel);
@@ -285,8 +292,13 @@ uint32_t filler_request(struct filler *f, const struct fill_ask *ask)
 
 	if (!f->next_id)
 		f->next_id = 1;
-	if (s->state != SLOT_FREE)
-		slot_free(s);	/* an old line's fill: that line is told it was dropped */
+	if (s->state != SLOT_FREE) {
+		/* an old line's fill: that line is told it was dropped */
+		if (s->state != SLOT_DROPPED)
+			f->dropped++;
+		slot_free(f, s);
+	}
+	f->inuse++;
 	s->id = id;
 	s->pid = ask->pid;
 	s->kind = ask->kind;
@@ -310,6 +322,7 @@ uint32_t filler_request(struct filler *f, const struct fill_ask *ask)
 		return id;
 	}
 	s->state = SLOT_WAITING;
+	f->batch_asks++;
 	if (join_same_read(f, s, ask))
 		return id;
 	if (f->nqueue == f->qcap) {
@@ -394,6 +407,7 @@ void filler_submit(struct filler *f)
 			f->dropped++;
 		}
 	f->nqueue = 0;
+	f->batch_asks = 0;
 	f->gen++;
 }
 
@@ -428,6 +442,27 @@ void filler_note_exec(struct filler *f, int pid, unsigned long long ts, const ch
 void filler_note_exit(struct filler *f, int pid, unsigned long long ts)
 {
 	pid_times_set(&f->exits, pid, ts, NULL);
+}
+
+/*
+ * filler_has_room - whether the next event's fills find free slots. When
+ * not, the drain leaves events in the ring buffer and waits for answers;
+ * after FULL_WAIT_NS it reads on and the oldest fills are dropped (a fill
+ * is worth less than an event).
+ */
+bool filler_has_room(struct filler *f)
+{
+	unsigned long long now;
+
+	if (!f || f->inuse + ROOM_MIN <= NSLOTS) {
+		if (f)
+			f->full_since = 0;
+		return true;
+	}
+	now = now_ns();
+	if (!f->full_since)
+		f->full_since = now;
+	return now - f->full_since > FULL_WAIT_NS;
 }
 
 /* filler_busy - whether lines are held back waiting for fills */
@@ -681,7 +716,7 @@ static bool render_annotation(struct filler *f, struct slot *s, struct outbuf *o
 	if (!s || s->state == SLOT_DROPPED || s->state == SLOT_WAITING) {
 		outbuf_puts(o, "[user: dropped]");
 		if (s && s->state == SLOT_WAITING)
-			f->dropped++;
+			f->dropped++;	/* no answer in time */
 		return false;
 	}
 	exec = pid_times_get(&f->execs, s->pid, &exec_file);
@@ -740,9 +775,14 @@ static uint32_t mark_id(const char *mark)
 	return id;
 }
 
-/* A held-back line's fills: all answered (or given up) and past the stream? */
+/*
+ * A held-back line's fills: all answered (or given up) and past the stream?
+ * With no room for new fills (@pressed) an answered line goes out without
+ * waiting for the stream: an exec or exit before its read may then not be
+ * named, and the value stays marked as the later read it is.
+ */
 static bool line_ready(struct filler *f, const char *text, size_t len,
-		       unsigned long long stream_ns, unsigned long long now)
+		       unsigned long long stream_ns, unsigned long long now, bool pressed)
 {
 	for (const char *p = text; (p = memchr(p, FILL_MARK_START, len - (p - text))); p++) {
 		struct slot *s = slot_of(f, mark_id(p));
@@ -754,7 +794,7 @@ static bool line_ready(struct filler *f, const char *text, size_t len,
 		if (s->state == SLOT_WAITING)
 			return false;
 		/* an exec or exit before the read must have been seen by now */
-		if (stream_ns < s->res.read_ns + exec_race(s))
+		if (!pressed && stream_ns < s->res.read_ns + exec_race(s))
 			return false;
 	}
 	return true;
@@ -793,7 +833,7 @@ static void emit(struct filler *f, struct outbuf *o, const char *text, size_t le
 			marker_write_fill(f->marker_fd, &mk);
 		}
 		if (s)
-			slot_free(s);
+			slot_free(f, s);
 		p = close ? close + 1 : end;
 	}
 }
@@ -836,6 +876,9 @@ void filler_line(struct filler *f, struct outbuf *out, size_t start, bool has_fi
 	f->line_lens[(f->head + f->count) % f->lcap] = len;
 	f->count++;
 	out->len = start;
+	/* a long round: the companion starts on the first reads meanwhile */
+	if (f->batch_asks >= SUBMIT_ASKS)
+		filler_submit(f);
 }
 
 /*
@@ -853,7 +896,8 @@ void filler_flush(struct filler *f, struct outbuf *out, unsigned long long strea
 		char *text = f->held + f->held_start;
 		size_t len = f->line_lens[f->head];
 
-		if (!all && !line_ready(f, text, len, stream_ns, now))
+		if (!all && !line_ready(f, text, len, stream_ns, now,
+					f->inuse + ROOM_MIN * 4 > NSLOTS))
 			break;
 		emit(f, out, text, len);
 		f->held_start += len;
@@ -882,7 +926,7 @@ void filler_stop(struct filler *f)
 		err_msg("%llu of %llu fills dropped (the reader fell behind)", f->dropped, f->asked);
 	for (unsigned int i = 0; i < NSLOTS; i++)
 		if (f->slots[i].state != SLOT_FREE)
-			slot_free(&f->slots[i]);
+			slot_free(f, &f->slots[i]);
 	free(f->slots);
 	free(f->queue);
 	free(f->last_same);

@@ -31,35 +31,18 @@ void outbuf_free(struct outbuf *o)
 	o->len = o->cap = 0;
 }
 
-/* outbuf_reserve - make room for @n more bytes */
-void outbuf_reserve(struct outbuf *o, size_t n)
+/* outbuf_grow - the slow path of outbuf_reserve: a bigger buffer */
+void outbuf_grow(struct outbuf *o, size_t n)
 {
-	if (o->len + n + 1 <= o->cap)
-		return;
 	while (o->len + n + 1 > o->cap)
 		o->cap *= 2;
 	o->buf = xrealloc(o->buf, o->cap);
-}
-
-/* outbuf_add - append @n bytes as they are (trusted text only) */
-void outbuf_add(struct outbuf *o, const char *s, size_t n)
-{
-	outbuf_reserve(o, n);
-	memcpy(o->buf + o->len, s, n);
-	o->len += n;
 }
 
 /* outbuf_puts - append a trusted NUL-terminated string */
 void outbuf_puts(struct outbuf *o, const char *s)
 {
 	outbuf_add(o, s, strlen(s));
-}
-
-/* outbuf_putc - append one trusted byte */
-void outbuf_putc(struct outbuf *o, char c)
-{
-	outbuf_reserve(o, 1);
-	o->buf[o->len++] = c;
 }
 
 /* outbuf_printf - append formatted trusted text */
@@ -101,7 +84,15 @@ void outbuf_num(struct outbuf *o, unsigned long long v, int base, int width, cha
 	if (base == 16) {
 		n = v ? (64 - __builtin_clzll(v) + 3) / 4 : 1;
 	} else {
-		for (unsigned long long t = v; t >= 10; t /= 10)
+		static const unsigned long long pow10[] = {
+			10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL, 1000000ULL, 10000000ULL,
+			100000000ULL, 1000000000ULL, 10000000000ULL, 100000000000ULL,
+			1000000000000ULL, 10000000000000ULL, 100000000000000ULL,
+			1000000000000000ULL, 10000000000000000ULL, 100000000000000000ULL,
+			1000000000000000000ULL, 10000000000000000000ULL,
+		};
+
+		while (n <= 19 && v >= pow10[n - 1])
 			n++;
 	}
 	fill = width > n ? width - n : 0;

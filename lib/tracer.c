@@ -336,7 +336,8 @@ static int flush_out(struct tracer *t)
 	return outbuf_flush(&t->out);
 }
 
-static void on_record(struct tep_record *rec, void *ctx)
+/* Format one record; false when the companion has no room for more fills. */
+static bool on_record(struct tep_record *rec, void *ctx)
 {
 	struct tracer *t = ctx;
 	size_t start;
@@ -354,13 +355,15 @@ static void on_record(struct tep_record *rec, void *ctx)
 	pid = tep_data_pid(t->tep, rec);
 	if (context_record(&t->ctx, rec, pid) || (t->o->pid && !tidset_has(&t->tids, pid))) {
 		formatter_skip(t->fmt, rec);
-		return;
+		return true;
 	}
 	start = t->out.len;
 	formatter_record(t->fmt, rec);
-	if (t->filler)
-		filler_line(t->filler, &t->out, start, formatter_line_fills(t->fmt) > 0);
 	t->events++;
+	if (!t->filler)
+		return true;
+	filler_line(t->filler, &t->out, start, formatter_line_fills(t->fmt) > 0);
+	return filler_has_room(t->filler);
 }
 
 /*
@@ -413,14 +416,19 @@ static void start_filler(struct tracer *t)
  */
 static bool drain_once(struct tracer *t)
 {
-	unsigned long long start = now_ns();
+	unsigned long long start = now_ns(), pending;
 	long n = drain_read(t->drain, on_record, t);
 
 	drain_adapt(t->drain, n, now_ns() - start);
 	if (t->filler) {
+		/* events committed by then have been handed on; allow for in-flight commits */
+		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
+
+		pending = drain_pending(t->drain);
+		if (pending && pending <= stream_ns)
+			stream_ns = pending - 1;
 		filler_submit(t->filler);
-		/* events committed by then have been read; allow for in-flight commits */
-		filler_flush(t->filler, &t->out, start - STREAM_MARGIN_NS, false);
+		filler_flush(t->filler, &t->out, stream_ns, false);
 	}
 	return flush_out(t) == 0;
 }
@@ -469,7 +477,14 @@ static void stream(struct tracer *t)
 		}
 		if (filler_busy(t->filler))
 			timeout = 1;	/* held-back lines: read again soon */
-		drain_wait(t->drain, timeout, filler_fd(t->filler));
+		if (!filler_has_room(t->filler)) {
+			/* events wait in the ring buffer until answers free slots */
+			struct pollfd pfd = { .fd = filler_fd(t->filler), .events = POLLIN };
+
+			poll(&pfd, 1, 1);
+		} else if (!drain_pending(t->drain)) {
+			drain_wait(t->drain, timeout, filler_fd(t->filler));
+		}
 		if (!drain_once(t))
 			break;
 		now = now_ns();
@@ -491,6 +506,12 @@ static void final_drain(struct tracer *t)
 		if (drain_read(t->drain, on_record, t) == 0)
 			empty++;
 		filler_submit(t->filler);
+		if (!filler_has_room(t->filler)) {
+			struct pollfd pfd = { .fd = filler_fd(t->filler), .events = POLLIN };
+
+			poll(&pfd, 1, 1);
+			filler_flush(t->filler, &t->out, now_ns() - STREAM_MARGIN_NS, false);
+		}
 		flush_out(t);
 	}
 	drain_fills(t);
