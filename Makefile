@@ -5,6 +5,7 @@
 #   make install         PREFIX=/usr/local DESTDIR=
 #   make deps            install build and test dependencies (apt-get, root)
 #   make demo            deps + build + a few seconds of a live trace
+#   make bench           the benchmarks against strace, perf trace, the kernel (bench/run)
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=

@@ -33,6 +33,7 @@
 #define SUBMIT_ASKS	128		/* fills asked for: hand them over mid-round */
 #define ROOM_MIN	64		/* free slots an event may need at most */
 #define FULL_WAIT_NS	5000000ULL	/* then old fills are dropped, not events lost */
+#define FULL_REST_NS	50000000ULL	/* after a wait that ran out: no waiting this long */
 
 enum slot_state { SLOT_FREE, SLOT_WAITING, SLOT_ANSWERED, SLOT_DROPPED };
 
@@ -83,6 +84,7 @@ struct filler {
 	unsigned long long now;		/* of the last hand-over */
 	unsigned int inuse;		/* slots not free */
 	unsigned long long full_since;	/* no room since then, or 0 */
+	unsigned long long rest_until;	/* a wait ran out: do not wait again before */
 };
 
 static void pid_times_set(struct pid_times *pt, int pid, unsigned long long ts, const char *name)
@@ -448,7 +450,9 @@ void filler_note_exit(struct filler *f, int pid, unsigned long long ts)
  * filler_has_room - whether the next event's fills find free slots. When
  * not, the drain leaves events in the ring buffer and waits for answers;
  * after FULL_WAIT_NS it reads on and the oldest fills are dropped (a fill
- * is worth less than an event).
+ * is worth less than an event), and it does not wait again for
+ * FULL_REST_NS: a companion that keeps falling behind must not slow the
+ * drain until the ring buffer overruns.
  */
 bool filler_has_room(struct filler *f)
 {
@@ -460,9 +464,15 @@ bool filler_has_room(struct filler *f)
 		return true;
 	}
 	now = now_ns();
+	if (now < f->rest_until)
+		return true;
 	if (!f->full_since)
 		f->full_since = now;
-	return now - f->full_since > FULL_WAIT_NS;
+	if (now - f->full_since <= FULL_WAIT_NS)
+		return false;
+	f->full_since = 0;
+	f->rest_until = now + FULL_REST_NS;
+	return true;
 }
 
 /* filler_busy - whether lines are held back waiting for fills */
