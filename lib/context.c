@@ -31,19 +31,26 @@ static bool number(struct tep_event *ev, const char *field, struct tep_record *r
 	return !tep_read_number_field(tep_find_field(ev, field), rec->data, val);
 }
 
-/* A new process has its parent's comm until it execs. */
-static void note_fork(struct context *c, struct tep_record *rec)
+/* Record the comm in field @comm_field of the task in field @pid_field. */
+static void note_comm(struct context *c, struct tep_event *ev, struct tep_record *rec,
+		      const char *comm_field, const char *pid_field)
 {
-	unsigned long long child;
+	unsigned long long pid;
 	int len;
-	const char *comm = tep_get_field_raw(NULL, c->ev[CTX_FORK], "child_comm", rec, &len, 0);
+	const char *comm = tep_get_field_raw(NULL, ev, comm_field, rec, &len, 0);
 
-	if (comm && number(c->ev[CTX_FORK], "child_pid", rec, &child)) {
+	if (comm && number(ev, pid_field, rec, &pid)) {
 		char name[17];
 
 		snprintf(name, sizeof(name), "%.*s", len, comm);
-		formatter_set_comm(c->fmt, (int)child, name);
+		formatter_set_comm(c->fmt, (int)pid, name);
 	}
+}
+
+/* A new process has its parent's comm until it execs. */
+static void note_fork(struct context *c, struct tep_record *rec)
+{
+	note_comm(c, c->ev[CTX_FORK], rec, "child_comm", "child_pid");
 }
 
 /* After exec the comm is the new program's base name (at most 15 bytes). */
@@ -73,16 +80,7 @@ static void note_exec(struct context *c, struct tep_record *rec, int pid)
 /* prctl(PR_SET_NAME) and writes to /proc/PID/comm rename a task. */
 static void note_rename(struct context *c, struct tep_record *rec)
 {
-	unsigned long long pid;
-	int len;
-	const char *comm = tep_get_field_raw(NULL, c->ev[CTX_RENAME], "newcomm", rec, &len, 0);
-
-	if (comm && number(c->ev[CTX_RENAME], "pid", rec, &pid)) {
-		char name[17];
-
-		snprintf(name, sizeof(name), "%.*s", len, comm);
-		formatter_set_comm(c->fmt, (int)pid, name);
-	}
+	note_comm(c, c->ev[CTX_RENAME], rec, "newcomm", "pid");
 }
 
 /* -p: learn the threads the process creates (task_newtask with CLONE_THREAD). */

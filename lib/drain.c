@@ -42,7 +42,6 @@ struct drain_cpu {
 	struct kbuffer *kbuf;
 	char *pages;			/* sub-buffers read, until all their records are handed on */
 	int npages, cur;
-	bool more;			/* the round stopped at ROUND_PAGES_MAX: more to read */
 	void *data;			/* current record, NULL when done */
 	unsigned long long ts;
 	long long missed;		/* to report with the current record */
@@ -252,7 +251,6 @@ static void cpu_fill(struct drain *d, struct drain_cpu *c)
 				     d->page_size);
 		c->npages++;
 	}
-	c->more = c->npages == ROUND_PAGES_MAX;
 	cpu_load_page(d, c);
 }
 
@@ -318,7 +316,7 @@ long drain_read(struct drain *d, drain_record_fn fn, void *ctx)
 		 * A CPU read only in part: the others' later records wait until
 		 * it is read again, or they would come out ahead of its own
 		 */
-		if (!more || (!best->data && best->more))
+		if (!more || (!best->data && best->npages == ROUND_PAGES_MAX))
 			break;
 	}
 	return count;

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -446,6 +447,12 @@ void filler_note_exit(struct filler *f, int pid, unsigned long long ts)
 	pid_times_set(&f->exits, pid, ts, NULL);
 }
 
+/* Whether fewer than @want slots are free. */
+static bool slots_short(const struct filler *f, unsigned int want)
+{
+	return f->inuse + want > NSLOTS;
+}
+
 /*
  * filler_has_room - whether the next event's fills find free slots. When
  * not, the drain leaves events in the ring buffer and waits for answers;
@@ -458,7 +465,7 @@ bool filler_has_room(struct filler *f)
 {
 	unsigned long long now;
 
-	if (!f || f->inuse + ROOM_MIN <= NSLOTS) {
+	if (!f || !slots_short(f, ROOM_MIN)) {
 		if (f)
 			f->full_since = 0;
 		return true;
@@ -473,6 +480,14 @@ bool filler_has_room(struct filler *f)
 	f->full_since = 0;
 	f->rest_until = now + FULL_REST_NS;
 	return true;
+}
+
+/* filler_wait - wait up to @ms for the companion's next answers */
+void filler_wait(const struct filler *f, int ms)
+{
+	struct pollfd pfd = { .fd = f->res_fd, .events = POLLIN };
+
+	poll(&pfd, 1, ms);
 }
 
 /* filler_busy - whether lines are held back waiting for fills */
@@ -906,8 +921,7 @@ void filler_flush(struct filler *f, struct outbuf *out, unsigned long long strea
 		char *text = f->held + f->held_start;
 		size_t len = f->line_lens[f->head];
 
-		if (!all && !line_ready(f, text, len, stream_ns, now,
-					f->inuse + ROOM_MIN * 4 > NSLOTS))
+		if (!all && !line_ready(f, text, len, stream_ns, now, slots_short(f, ROOM_MIN * 4)))
 			break;
 		emit(f, out, text, len);
 		f->held_start += len;

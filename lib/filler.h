@@ -42,6 +42,7 @@ void filler_collect(struct filler *f);
 void filler_note_exec(struct filler *f, int pid, unsigned long long ts, const char *file);
 void filler_note_exit(struct filler *f, int pid, unsigned long long ts);
 bool filler_has_room(struct filler *f);
+void filler_wait(const struct filler *f, int ms);
 bool filler_busy(const struct filler *f);
 void filler_line(struct filler *f, struct outbuf *out, size_t start, bool has_fills);
 void filler_flush(struct filler *f, struct outbuf *out, unsigned long long stream_ns, bool all);

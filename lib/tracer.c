@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -416,15 +415,15 @@ static void start_filler(struct tracer *t)
  */
 static bool drain_once(struct tracer *t)
 {
-	unsigned long long start = now_ns(), pending;
+	unsigned long long start = now_ns();
 	long n = drain_read(t->drain, on_record, t);
 
 	drain_adapt(t->drain, n, now_ns() - start);
 	if (t->filler) {
 		/* events committed by then have been handed on; allow for in-flight commits */
 		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
+		unsigned long long pending = drain_pending(t->drain);
 
-		pending = drain_pending(t->drain);
 		if (pending && pending <= stream_ns)
 			stream_ns = pending - 1;
 		filler_submit(t->filler);
@@ -442,9 +441,7 @@ static void drain_fills(struct tracer *t)
 		return;
 	filler_submit(t->filler);
 	while (filler_busy(t->filler) && now_ns() < until && !t->out.broken) {
-		struct pollfd pfd = { .fd = filler_fd(t->filler), .events = POLLIN };
-
-		poll(&pfd, 1, 10);
+		filler_wait(t->filler, 10);
 		filler_flush(t->filler, &t->out, now_ns() - STREAM_MARGIN_NS, false);
 		flush_out(t);
 	}
@@ -477,14 +474,10 @@ static void stream(struct tracer *t)
 		}
 		if (filler_busy(t->filler))
 			timeout = 1;	/* held-back lines: read again soon */
-		if (!filler_has_room(t->filler)) {
-			/* events wait in the ring buffer until answers free slots */
-			struct pollfd pfd = { .fd = filler_fd(t->filler), .events = POLLIN };
-
-			poll(&pfd, 1, 1);
-		} else if (!drain_pending(t->drain)) {
+		if (!filler_has_room(t->filler))
+			filler_wait(t->filler, 1);	/* events wait in the ring buffer meanwhile */
+		else if (!drain_pending(t->drain))
 			drain_wait(t->drain, timeout, filler_fd(t->filler));
-		}
 		if (!drain_once(t))
 			break;
 		now = now_ns();
@@ -507,9 +500,7 @@ static void final_drain(struct tracer *t)
 			empty++;
 		filler_submit(t->filler);
 		if (!filler_has_room(t->filler)) {
-			struct pollfd pfd = { .fd = filler_fd(t->filler), .events = POLLIN };
-
-			poll(&pfd, 1, 1);
+			filler_wait(t->filler, 1);
 			filler_flush(t->filler, &t->out, now_ns() - STREAM_MARGIN_NS, false);
 		}
 		flush_out(t);

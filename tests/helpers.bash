@@ -25,7 +25,8 @@ owned_elsewhere() {
 	p=$pid
 	while [ -n "$p" ] && [ "$p" -gt 1 ]; do
 		[ "$p" = "$$" ] && return 1
-		p=$(awk '{print $4}' "/proc/$p/stat" 2>/dev/null)
+		# the parent's pid follows the state, after the comm's closing ")"
+		p=$(sed -n 's/.*) [A-Za-z] \([0-9]*\) .*/\1/p' "/proc/$p/stat" 2>/dev/null)
 	done
 	return 0
 }
