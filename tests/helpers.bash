@@ -76,6 +76,7 @@ wait_for() {
 # ktp_bg ARGS...: start ktprobe in the background (stdout $OUT, stderr $ERR)
 # and return once its events are armed
 ktp_bg() {
+	: >"$ERR"	# not the last run's note: the child opens it only later
 	"$KTPROBE" "$@" >"$OUT" 2>"$ERR" &
 	KTP_PID=$!
 	if ! wait_for grep -q 'note: tracing' "$ERR"; then

@@ -37,6 +37,24 @@ load ../helpers
 	wait
 }
 
+@test "a burst that starts as soon as 'tracing' is printed is recorded in full, with and without -p" {
+	for follow in yes no; do
+		target_start "$PROGS/target_pie" -n 0 -k 20000
+		if [ $follow = yes ]; then
+			ktp_bg --no-fill -p "$TARGET_PID" 't:syscalls:sys_enter_openat'
+		else
+			ktp_bg --no-fill 't:syscalls:sys_enter_openat'
+		fi
+		pid=$TARGET_PID
+		target_go
+		if [ $follow = yes ]; then ktp_wait; else ktp_end; fi
+		got=$(grep -cE "^ +target_pie-$pid +\[[0-9]+\] .* sys_openat\(" "$OUT")
+		echo "-p $follow: $got of 20000"
+		[ "$got" -eq 20000 ]
+		! grep -q 'lost' "$ERR" || false
+	done
+}
+
 @test "lost events are reported on stderr with their count" {
 	ktp_bg -b 8 "p:$PROGS/target_pie:probe_me n=%si:s32"
 	# stop the reader so the small buffer overflows, then let it go on
