@@ -40,7 +40,7 @@ static void usage(FILE *f)
 "  -d SECS        trace for SECS seconds, then exit\n"
 "  -p PID         only the threads of process PID\n"
 "  -L TID         only thread TID\n"
-"  -b KB          ring buffer size per CPU, in KB\n"
+"  -b KB          ring buffer size per CPU, in KB (default 4096)\n"
 "  -f FILTER      the kernel filter for every event\n"
 "  --string-limit N  read at most N bytes of strings that are not file names (32)\n"
 "  --into INSTANCE   also write each fill as a record into that tracefs instance\n"

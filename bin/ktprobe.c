@@ -70,7 +70,7 @@ static void usage(FILE *f)
 "  -d SECS        trace for SECS seconds, then exit\n"
 "  -p PID         only the threads of process PID (and threads it creates)\n"
 "  -L TID         only thread TID\n"
-"  -b KB          ring buffer size per CPU, in KB\n"
+"  -b KB          ring buffer size per CPU, in KB (default 4096)\n"
 "  -o FILE        also write the events and fills to FILE, a trace.dat\n"
 "  -s             stack traces (kernel stacks; user stacks for uprobes)\n"
 "  -H             print column headers\n"

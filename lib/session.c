@@ -13,6 +13,8 @@
 
 #include "session.h"
 
+#define DEFAULT_BUFFER_KB	4096
+
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
 #endif
@@ -118,11 +120,50 @@ static bool session_is_dead(const char *name, int *pid, bool *foreign_ns)
 	return process_start_time(*pid) != start;
 }
 
+/* MemAvailable from /proc/meminfo, in KB; 0 if unknown. */
+static unsigned long long mem_available_kb(void)
+{
+	unsigned long long kb = 0;
+	char line[128];
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/*
+ * The buffer size when none is asked for: DEFAULT_BUFFER_KB per CPU (as
+ * perf-tools' kprobe/uprobe; the kernel's 1410 KB holds ~20 ms of a tight
+ * syscall loop, too little when the reader is held up), but all CPUs
+ * together at most 1/64 of the available memory; 0 (the kernel's default)
+ * where that is less.
+ */
+static size_t default_buffer_kb(struct tracefs_instance *inst)
+{
+	unsigned long long avail = mem_available_kb(), kernel_kb = 0, kb = DEFAULT_BUFFER_KB;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	char *now = tracefs_instance_file_read(inst, "buffer_size_kb", NULL);
+
+	if (now)
+		kernel_kb = strtoull(now, NULL, 10);
+	free(now);
+	if (ncpu < 1)
+		ncpu = 1;
+	if (avail && kb * ncpu > avail / 64)
+		kb = avail / 64 / ncpu;
+	return kb > kernel_kb ? kb : 0;
+}
+
 /*
  * session_create - make this run's instance (new, never an existing one)
  * with a monotonic clock (so event times compare with CLOCK_MONOTONIC) and
- * a ring buffer of @buffer_kb per CPU (0: the kernel's default; resizing
- * costs 10-20 ms of start-up, and timed reads keep up without)
+ * a ring buffer of @buffer_kb per CPU (0: the default above; resizing
+ * costs 10-20 ms of start-up)
  */
 int session_create(struct session *s, const char *tool, size_t buffer_kb)
 {
@@ -141,6 +182,8 @@ int session_create(struct session *s, const char *tool, size_t buffer_kb)
 	}
 	if (tracefs_instance_file_write(s->inst, "trace_clock", "mono") < 0)
 		warn_msg("no 'mono' trace clock: fill ages will be unknown");
+	if (!buffer_kb)
+		buffer_kb = default_buffer_kb(s->inst);
 	if (buffer_kb && tracefs_instance_set_buffer_size(s->inst, buffer_kb, -1) < 0) {
 		err_msg("cannot set the buffer to %zu KB per CPU: %s", buffer_kb, strerror(errno));
 		return -1;

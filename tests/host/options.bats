@@ -86,6 +86,20 @@ load ../helpers
 	[[ "$output" =~ "tracing sys_enter_openat for 1 s" ]]
 }
 
+@test "the run's buffer: 4096 KB per CPU unless -b says otherwise; the top level's is not touched" {
+	top=$(cat "$TRACEFS/buffer_size_kb")
+	for b in "" 300; do
+		ktp_bg ${b:+-b $b} -d 30 't:syscalls:sys_enter_openat'
+		inst=$(ls "$TRACEFS/instances" | grep -E "^ktprobe_${KTP_PID}_")
+		kb=$(cat "$TRACEFS/instances/$inst/buffer_size_kb")
+		ktp_end
+		echo "-b '$b': $kb KB"
+		# the kernel rounds up to whole pages
+		[ "$kb" -ge "${b:-4096}" ] && [ "$kb" -lt $((${b:-4096} + 8)) ]
+	done
+	[ "$(cat "$TRACEFS/buffer_size_kb")" = "$top" ]
+}
+
 @test "-s: kernel stacks for tracepoints, user stacks for uprobes" {
 	target_start "$PROGS/target_pie" -n 1 -o /etc/hostname
 	ktp_bg -s -p "$TARGET_PID" 't:syscalls:sys_enter_openat' -e "p:$PROGS/target_pie:probe_me"
