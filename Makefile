@@ -109,10 +109,10 @@ demo: deps
 # the benchmarks (bench/run): a few minutes; the table goes to build/bench/results.md
 bench: all
 	tests/install-deps bench
-	$(MAKE) $(BUILD)/bench/openloop
+	$(MAKE) $(BUILD)/bench/openloop $(BUILD)/bench/wakeup
 	bench/run $(BENCH_ARGS)
 
-$(BUILD)/bench/openloop: bench/openloop.c
+$(BUILD)/bench/%: bench/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(KTP_CFLAGS) $(CFLAGS) -o $@ $<
 
