@@ -145,18 +145,15 @@ static unsigned long long mem_available_kb(void)
  */
 static size_t default_buffer_kb(struct tracefs_instance *inst)
 {
-	unsigned long long avail = mem_available_kb(), kernel_kb = 0, kb = DEFAULT_BUFFER_KB;
+	unsigned long long avail = mem_available_kb(), kb = DEFAULT_BUFFER_KB;
+	ssize_t kernel_kb = tracefs_instance_get_buffer_size(inst, 0);	/* per CPU, as all are */
 	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-	char *now = tracefs_instance_file_read(inst, "buffer_size_kb", NULL);
 
-	if (now)
-		kernel_kb = strtoull(now, NULL, 10);
-	free(now);
 	if (ncpu < 1)
 		ncpu = 1;
 	if (avail && kb * ncpu > avail / 64)
 		kb = avail / 64 / ncpu;
-	return kb > kernel_kb ? kb : 0;
+	return kernel_kb < 0 || kb > (unsigned long long)kernel_kb ? kb : 0;
 }
 
 /*
