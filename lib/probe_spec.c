@@ -18,6 +18,7 @@
 #include "kfeatures.h"
 #include "kfuncs.h"
 #include "fill.h"
+#include "fill_fields.h"
 #include "probe_spec.h"
 
 /* perf-tools' rule: a second word with '=', '%' or '$' is an argument, not a place. */
@@ -326,31 +327,6 @@ static bool is_bare_value(const char *fetch)
 	       (str_starts(fetch, "$stack") && fetch[6]);
 }
 
-/*
- * The helper that fetches the pointer of string argument @name, "+OFF(E)":
- * "__kfOFF_name=E:x64" ('m' for a negative OFF), or NULL for other forms.
- */
-static char *string_pointer_helper(const char *name, const char *fetch)
-{
-	const char *p = fetch, *open;
-	size_t len = strlen(fetch);
-	bool minus = *p == '-';
-	long long off;
-
-	if ((*p != '+' && *p != '-') || fetch[len - 1] != ')')
-		return NULL;
-	p++;
-	if (*p == 'u')
-		p++;
-	if (!isdigit((unsigned char)*p))
-		return NULL;
-	off = strtoll(p, (char **)&open, 0);
-	if (*open != '(')
-		return NULL;
-	return xasprintf("__kf%s%lld_%s=%.*s:x64", minus ? "m" : "", off, name,
-			 (int)(len - (open - fetch) - 2), open + 1);
-}
-
 /* Does @fetch use +u<offset>(...) / -u<offset>(...), a user-memory dereference? */
 static bool has_user_deref(const char *fetch)
 {
@@ -379,20 +355,16 @@ static int parse_fill_type(const char *type, unsigned int *len)
 	return -1;
 }
 
-/* The helper field @helper, if its name fits the kernel's limit on argument names. */
+/* The helper field @helper, if there is one (fill_field_define() may find none). */
 static void push_helper(struct strv *out, char *helper)
 {
-	const char *eq = helper ? strchr(helper, '=') : NULL;
-
-	if (eq && eq - helper < 32)
+	if (helper)
 		strv_push(out, helper);
-	else
-		free(helper);
 }
 
 /*
  * Append argument NAME=FETCH:TYPE to @out, with ktprobe's helper fields
- * for the companion (see format.c): the pointer of a string the kernel may
+ * for the companion (fill_fields.h): the pointer of a string the kernel may
  * fail to read, and for @str/@hexN what the kernel can capture itself.
  */
 static void add_arg(struct strv *out, const char *name, const char *fetch, const char *type,
@@ -404,19 +376,17 @@ static void add_arg(struct strv *out, const char *name, const char *fetch, const
 	if (fill < 0) {
 		strv_push(out, xasprintf("%s=%s%s%s", name, fetch, type ? ":" : "", type ? type : ""));
 		if (fills && type && is_string_type(type))
-			push_helper(out, string_pointer_helper(name, fetch));
+			push_helper(out, fill_field_define(FILL_FIELD_POINTER, name, fetch, 0));
 		return;
 	}
 	strv_push(out, xasprintf("%s=%s:x64", name, fetch));
 	if (!fills)
 		return;
 	if (fill == 0)	/* the kernel's own copy, or (fault): to verify the read */
-		push_helper(out, xasprintf("__kv_%s=+0(%s):ustring", name, fetch));
-	else if (user)	/* uprobes: copy_from_user zero-fills what faults */
-		push_helper(out, xasprintf("__kb%u_%s=+0(%s):x8[%u]", len, name, fetch,
-					   len < 16 ? len : 16));
-	else		/* kprobes: a fixed-size read that faults leaves garbage: none */
-		push_helper(out, xasprintf("__kb%u_%s=\\0:u8", len, name));
+		push_helper(out, fill_field_define(FILL_FIELD_STRING, name, fetch, 0));
+	else		/* uprobes: copy_from_user zero-fills what faults; kprobes: a
+			 * fixed-size read that faults leaves garbage, so no copy */
+		push_helper(out, fill_field_define(FILL_FIELD_BYTES, name, user ? fetch : NULL, len));
 }
 
 static int translate_args(struct probe_spec *ps, const struct resolve_opts *ro)
