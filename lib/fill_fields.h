@@ -4,7 +4,7 @@
 
 /*
  * The hidden helper fields behind verified fills: the contract between the
- * spec that defines a probe (probe_spec.c adds them), the formatter that
+ * spec that defines a probe (spec_resolve.c adds them), the formatter that
  * reads them back (format.c) and the run that decides whether the companion
  * is needed (tracer.c).
  *
