@@ -12,8 +12,8 @@
 
 #include "arch.h"
 #include "binpath.h"
+#include "binsym.h"
 #include "cli.h"
-#include "elf_sym.h"
 #include "kfeatures.h"
 #include "keep.h"
 #include "probe_spec.h"
@@ -286,7 +286,7 @@ static int list_functions(const struct cli *c)
 
 	if (!path)
 		return 1;
-	ret = elf_list_functions(path, stdout);
+	ret = binsym_list_functions(path, stdout);
 	free(path);
 	return ret ? 1 : 0;
 }

@@ -54,7 +54,6 @@ struct resolve_opts {
 	const struct arch_info *arch;
 	const struct kfeatures *kf;
 	pid_t pid;			/* -p, for library lookup in the maps */
-	bool quiet;			/* no notices on stderr */
 	bool dry_run;			/* -n: missing kernel features are notes */
 	bool force;			/* -F: no check that a kernel function is traceable */
 	bool foreign;			/* --arch: another machine's probes */

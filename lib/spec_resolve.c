@@ -7,30 +7,18 @@
  * need (fill_fields.h).
  */
 #include <ctype.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "arch.h"
 #include "binpath.h"
-#include "elf_sym.h"
+#include "binsym.h"
 #include "fetcharg.h"
 #include "fill.h"
 #include "fill_fields.h"
 #include "kfeatures.h"
 #include "kfuncs.h"
 #include "probe_spec.h"
-
-/* Whether /sys/module/@name exists: "MOD:SYM" is then a kernel module's symbol. */
-static bool is_kernel_module(const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return access(path, F_OK) == 0;
-}
 
 /* BIN:SYM or BIN:OFFSET: the binary's path and the probe's offset in its file. */
 static int resolve_uprobe(struct probe_spec *ps, const struct resolve_opts *ro)
@@ -44,9 +32,8 @@ static int resolve_uprobe(struct probe_spec *ps, const struct resolve_opts *ro)
 		/* a path on the other machine: nothing here to check it against */
 		ps->path = xstrdup(ps->module_or_bin);
 		ps->file_offset = ps->offset;
-		if (!ro->quiet)
-			note_msg("'%s': %s is taken as a path on the %s machine; its offset is "
-				 "not checked", ps->text, ps->path, ro->arch->name);
+		note_msg("'%s': %s is taken as a path on the %s machine; its offset is "
+			 "not checked", ps->text, ps->path, ro->arch->name);
 		return 0;
 	}
 	ps->path = bin_resolve(ps->module_or_bin, ro->pid, ro->arch);
@@ -58,9 +45,9 @@ static int resolve_uprobe(struct probe_spec *ps, const struct resolve_opts *ro)
 	}
 	if (!ps->sym) {
 		ps->file_offset = ps->offset;
-		return elf_check_offset(ps->path, ps->file_offset, ro->arch);
+		return binsym_check_offset(ps->path, ps->file_offset, ro->arch);
 	}
-	if (elf_symbol_offset(ps->path, ps->sym, ro->arch, &ps->file_offset))
+	if (binsym_offset(ps->path, ps->sym, ro->arch, &ps->file_offset))
 		return -1;
 	ps->file_offset += ps->offset;
 	return 0;
@@ -167,7 +154,7 @@ static void add_arg(struct strv *out, const char *name, const char *fetch, const
 
 /*
  * Every fetch argument written for @ro->arch and checked against the
- * kernel's features; notes (a translation made) once each, unless quiet.
+ * kernel's features; each note (a translation made) said once.
  */
 static int translate_args(struct probe_spec *ps, const struct resolve_opts *ro)
 {
@@ -229,10 +216,9 @@ static int translate_args(struct probe_spec *ps, const struct resolve_opts *ro)
 		if (!tr)
 			goto out;
 	}
-	if (!ro->quiet)
-		for (int i = 0; i < notices.n; i++)
-			if (i == 0 || strcmp(notices.v[i], notices.v[i - 1]))
-				note_msg("%s", notices.v[i]);
+	for (int i = 0; i < notices.n; i++)
+		if (i == 0 || strcmp(notices.v[i], notices.v[i - 1]))
+			note_msg("%s", notices.v[i]);
 	strv_free(&ps->args);
 	ps->args = out;
 	memset(&out, 0, sizeof(out));
@@ -258,7 +244,7 @@ int probe_spec_resolve(struct probe_spec *ps, const struct resolve_opts *ro)
 		return 0;
 	if (ps->module_or_bin && !strchr(ps->module_or_bin, '/') &&
 	    !bin_is_resolvable(ps->module_or_bin, ro->pid, ro->arch) &&
-	    is_kernel_module(ps->module_or_bin))
+	    kfunc_module_loaded(ps->module_or_bin))
 		err = resolve_kprobe(ps, ro);		/* MOD:SYM */
 	else if (ps->module_or_bin)
 		err = resolve_uprobe(ps, ro);
