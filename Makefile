@@ -47,11 +47,28 @@ PKG_CONFIG := PKG_CONFIG_SYSROOT_DIR=$(SYSROOT) \
 endif
 endif
 
+# Goals that build nothing themselves: they work without the -dev packages
+# (check, demo and screenshot run deps first, then a make that builds).
+NOBUILD_GOALS := deps clean static check demo screenshot
+BUILDING  := $(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS)),all)
+
+# Without a required library the build stops here, in one line, rather than
+# at the first compiler error.
+ifneq ($(BUILDING),)
+MISSING   := $(foreach p,$(filter-out libtracecmd,$(PKGS)),\
+	       $(if $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo ok),,$(p)))
+ifneq ($(strip $(MISSING)),)
+$(error missing development packages: $(strip $(MISSING:%=%-dev))$(if $(SYSROOT), in $(SYSROOT)) (pkg-config finds no $(strip $(MISSING))); run 'make deps' as root to install them)
+endif
+endif
+
 # trace.dat writing uses libtracecmd's exported but undeclared writer, as in
 # trace-cmd 3.1.6 (libtracecmd 1.3.1): other versions build without -o.
 ifneq ($(filter libtracecmd,$(PKGS)),)
 ifneq ($(shell $(PKG_CONFIG) --exact-version=1.3.1 libtracecmd 2>/dev/null && echo ok),ok)
+ifneq ($(BUILDING),)
 $(warning libtracecmd is not 1.3.1 (trace-cmd 3.1.6): building without trace.dat support)
+endif
 PKGS      := $(filter-out libtracecmd,$(PKGS))
 endif
 endif
@@ -70,24 +87,44 @@ PLUGIN    := $(if $(filter libtracecmd,$(PKGS)),$(BUILD)/plugins/plugin_ktprobe.
 
 all: $(PROGS:%=$(OUT)/%) $(PLUGIN)
 
-$(BUILD)/plugins/plugin_ktprobe.so: share/plugin/plugin_ktprobe.c lib/marker.c lib/marker.h lib/utils.h
+# The flags stamp: what the objects were built with. It is rewritten only
+# when its text changes, so a changed CFLAGS or a library found or lost
+# since the last build (say libtracecmd, installed by make deps) rebuilds
+# everything that depends on it, and nothing otherwise.
+STAMP     := $(BUILD)/.flags
+STAMP_TEXT := CC=$(CC) AR=$(AR)
+STAMP_TEXT += CFLAGS=$(CFLAGS) KTP_CFLAGS=$(KTP_CFLAGS)
+STAMP_TEXT += KTP_LIBS=$(KTP_LIBS) LDFLAGS=$(LDFLAGS)
+STAMP_TEXT += PKGS=$(PKGS) PLUGIN=$(PLUGIN)
+
+$(STAMP): FORCE
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(subst ','\'',$(STAMP_TEXT))' >$@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv -f $@.new $@; fi
+
+# Header dependencies as the compiler found them (build/**/*.d).
+DEPFLAGS   = -MMD -MP -MF $@.d
+
+$(BUILD)/plugins/plugin_ktprobe.so: share/plugin/plugin_ktprobe.c lib/marker.c lib/marker.h lib/utils.h $(STAMP)
 	@mkdir -p $(@D)
 	$(CC) $(KTP_CFLAGS) $(CFLAGS) -fPIC -shared -o $@ share/plugin/plugin_ktprobe.c lib/marker.c
 
-$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(BUILD)/lib
-	$(CC) $(KTP_CFLAGS) $(CFLAGS) -c -o $@ $<
+$(BUILD)/lib/%.o: lib/%.c $(STAMP)
+	@mkdir -p $(@D)
+	$(CC) $(KTP_CFLAGS) $(CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
 # made anew: ar would keep the members of files that are gone
-$(BUILD)/libktprobe.a: $(LIB_OBJS)
+$(BUILD)/libktprobe.a: $(LIB_OBJS) $(STAMP)
 	rm -f $@
-	$(AR) rcs $@ $^
+	$(AR) rcs $@ $(LIB_OBJS)
 
-$(OUT)/%: bin/%.c $(BUILD)/libktprobe.a $(wildcard lib/*.h)
+# the programs' dependency files live in $(BUILD), not beside them in bin/
+$(OUT)/%: bin/%.c $(BUILD)/libktprobe.a $(STAMP)
 	@mkdir -p $(OUT)
-	$(CC) $(KTP_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libktprobe.a $(KTP_LIBS) $(LDFLAGS)
+	$(CC) $(KTP_CFLAGS) $(CFLAGS) -MMD -MP -MF $(BUILD)/$*.d -MT $@ \
+		-o $@ $< $(BUILD)/libktprobe.a $(KTP_LIBS) $(LDFLAGS)
 
-$(BUILD)/lib:
-	mkdir -p $@
+-include $(wildcard $(BUILD)/lib/*.d $(BUILD)/*.d $(BUILD)/bench/*.d)
 
 deps:
 	tests/install-deps
@@ -114,9 +151,9 @@ bench: all
 	$(MAKE) $(BUILD)/bench/openloop $(BUILD)/bench/wakeup
 	bench/run $(BENCH_ARGS)
 
-$(BUILD)/bench/%: bench/%.c
+$(BUILD)/bench/%: bench/%.c $(STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(KTP_CFLAGS) $(CFLAGS) -o $@ $<
+	$(CC) $(KTP_CFLAGS) $(CFLAGS) $(DEPFLAGS) -o $@ $<
 
 # share/ktprobe/doc/kernelshark.png, as the README shows it
 screenshot: deps
@@ -135,4 +172,4 @@ clean:
 	rm -rf build $(PROGS:%=bin/%)
 	$(MAKE) -C tests clean
 
-.PHONY: all deps static check demo bench screenshot install clean
+.PHONY: all deps static check demo bench screenshot install clean FORCE

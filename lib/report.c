@@ -198,6 +198,33 @@ static void setup_context(struct source *s)
 	}
 }
 
+/*
+ * libtracecmd 1.3.1 exports this but declares it only in trace-cmd's private
+ * header: the file's UNAME option, "sysname nodename release version
+ * machine" as the recording machine's uname(2) gave them, or NULL.
+ */
+const char *tracecmd_get_uname(struct tracecmd_input *handle);
+
+/*
+ * Whether the kernel that recorded @h put NEED_RESCHED_LAZY in bit 1 of the
+ * flags (6.12 on), where older kernels put IRQS_NOSUPPORT: decided by the
+ * release in the file's uname (ktprobe -o and trace-cmd record write it). A
+ * file without one is decoded by the running kernel's rule, as a live run is.
+ */
+static bool recorded_with_lazy_flags(struct tracecmd_input *h)
+{
+	const char *name = tracecmd_get_uname(h), *release;
+	struct utsname u;
+
+	/* the nodename may be empty: the release follows the second space */
+	release = name ? strchr(name, ' ') : NULL;
+	release = release ? strchr(release + 1, ' ') : NULL;
+	if (release)
+		return kernel_has_lazy_flags(release + 1);
+	uname(&u);
+	return kernel_has_lazy_flags(u.release);
+}
+
 static void add_source(struct report *r, struct tracecmd_input *h, const char *file, bool lazy)
 {
 	struct source *s;
@@ -212,13 +239,15 @@ static void add_source(struct report *r, struct tracecmd_input *h, const char *f
 
 /*
  * Open @files: their main buffers and named ones (trace-cmd record -B keeps
- * the events in a named buffer), as sources in a fixed order. Reading
- * consumes a handle, so each pass opens the files anew.
+ * the events in a named buffer), as sources in a fixed order, each with the
+ * flag encoding of the kernel that recorded its file. Reading consumes a
+ * handle, so each pass opens the files anew.
  */
 static int open_sources(struct report *r, char *const *files, int nfiles,
-			struct tracecmd_input **opened, bool lazy)
+			struct tracecmd_input **opened)
 {
 	for (int i = 0; i < nfiles; i++) {
+		bool lazy;
 		int n;
 
 		opened[i] = tracecmd_open(files[i], 0);
@@ -226,6 +255,7 @@ static int open_sources(struct report *r, char *const *files, int nfiles,
 			err_msg("%s: not a trace file libtracecmd can read", files[i]);
 			return -1;
 		}
+		lazy = recorded_with_lazy_flags(opened[i]);
 		add_source(r, opened[i], files[i], lazy);
 		n = tracecmd_buffer_instances(opened[i]);
 		for (int b = 0; b < n; b++) {
@@ -280,14 +310,10 @@ int report_run(char *const *files, int nfiles, FILE *out)
 	struct report r = { 0 };
 	struct tracecmd_input **opened = xcalloc(nfiles, sizeof(*opened));
 	struct strv *asked = NULL;
-	struct utsname u;
 	int nsrc = 0, ret = 1;
-	bool lazy;
 
-	uname(&u);
-	lazy = kernel_has_lazy_flags(u.release);
 	outbuf_init(&r.out, out);
-	if (open_sources(&r, files, nfiles, opened, lazy))
+	if (open_sources(&r, files, nfiles, opened))
 		goto out;
 	iterate(&r, collect);
 	nsrc = r.nsrc;
@@ -296,7 +322,7 @@ int report_run(char *const *files, int nfiles, FILE *out)
 		asked[i] = r.src[i].asked;
 	close_sources(&r, opened, nfiles);
 	r.nsrc = 0;
-	if (open_sources(&r, files, nfiles, opened, lazy) || r.nsrc != nsrc)
+	if (open_sources(&r, files, nfiles, opened) || r.nsrc != nsrc)
 		goto out;
 	for (int i = 0; i < r.nsrc; i++) {
 		r.src[i].asked = asked[i];

@@ -209,3 +209,38 @@ timestamps() {
 	# merged by time: the recorded calls came first
 	[ "$(grep -nE ' (net|add7): ' <<<"$output" | tail -1 | grep -c add7)" -eq 1 ]
 }
+
+# The flags column, decoded by the rule of the kernel that recorded the file:
+# bit 1 is IRQS_NOSUPPORT before 6.12, NEED_RESCHED_LAZY from 6.12 on. Uprobe
+# events carry flags 0xff on 6.1 and on 6.18 alike; 6.1's kernel prints them
+# DNZff (tests/data/README), 6.18's DBZff.
+@test "ktprobe report: a file recorded under 6.1 shows the flags as 6.1 printed them" {
+	dat=$BATS_TEST_TMPDIR/uprobe-6.1.dat
+	zcat "$TESTS_DIR/data/uprobe-6.1.dat.gz" >"$dat"
+	run -0 "$KTPROBE" report "$dat"
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(grep -c '^ *target-109 *\[001\] DNZff  *3\.[0-9]*: probe_me: (0x4016a5) s="lab61" n=[012]$' <<<"$output")" -eq 3 ]
+}
+
+@test "ktprobe report: a file without the recording kernel's release is decoded by the running kernel" {
+	dat=$BATS_TEST_TMPDIR/nouname.dat
+	zcat "$TESTS_DIR/data/uprobe-6.1.dat.gz" >"$dat"
+	# an empty uname option: its string starts with a NUL
+	off=$(grep -abo 'Linux (none) 6\.1\.0' "$dat" | cut -d: -f1)
+	[ -n "$off" ]
+	printf '\0' | dd of="$dat" bs=1 seek="$off" conv=notrunc status=none
+	case $(uname -r) in [0-5].*|6.[0-9].*|6.1[01].*) flags=DNZff ;; *) flags=DBZff ;; esac
+	run -0 "$KTPROBE" report "$dat"
+	[ "$(grep -c " $flags  *3\.[0-9]*: probe_me: " <<<"$output")" -eq 3 ]
+}
+
+@test "ktprobe report: a file recorded here shows the flags by this kernel's rule" {
+	case $(uname -r) in [0-5].*|6.[0-9].*|6.1[01].*) skip "a kernel before 6.12: no lazy flag" ;; esac
+	dat=$BATS_TEST_TMPDIR/here.dat
+	ktp_bg -o "$dat" -d 5 "p:$PROGS/target_pie:probe_me n=%si:s32"
+	"$PROGS/target_pie" -n 3 -s here >/dev/null
+	ktp_wait
+	[ "$KTP_STATUS" -eq 0 ]
+	run -0 "$KTPROBE" report "$dat"
+	[ "$(grep -c ' DBZff  *[0-9.]*: probe_me: (0x[0-9a-f]*) n=[012]$' <<<"$output")" -eq 3 ]
+}
