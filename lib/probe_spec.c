@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "arch.h"
 #include "binpath.h"
@@ -247,15 +246,6 @@ bool probe_spec_is_return(const struct probe_spec *ps)
 bool probe_spec_is_dynamic(const struct probe_spec *ps)
 {
 	return ps->kind != PROBE_TRACEPOINT;
-}
-
-/* Whether /sys/module/@name exists: "MOD:SYM" is then a kernel module's symbol. */
-static bool is_kernel_module(const char *name)
-{
-	char path[PATH_MAX];
-
-	snprintf(path, sizeof(path), "/sys/module/%s", name);
-	return access(path, F_OK) == 0;
 }
 
 static int resolve_uprobe(struct probe_spec *ps, const struct resolve_opts *ro)
@@ -508,7 +498,7 @@ int probe_spec_resolve(struct probe_spec *ps, const struct resolve_opts *ro)
 		return 0;
 	if (ps->module_or_bin && !strchr(ps->module_or_bin, '/') &&
 	    !bin_is_resolvable(ps->module_or_bin, ro->pid, ro->arch) &&
-	    is_kernel_module(ps->module_or_bin))
+	    kfunc_module_loaded(ps->module_or_bin))
 		err = resolve_kprobe(ps, ro);		/* MOD:SYM */
 	else if (ps->module_or_bin)
 		err = resolve_uprobe(ps, ro);
