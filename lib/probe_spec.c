@@ -25,6 +25,21 @@ static bool looks_like_fetcharg(const char *tok)
 	return strpbrk(tok, "=%$") || strchr("@+-\\", tok[0]);
 }
 
+/*
+ * Why the kernel's probe parser would read @s otherwise than ktprobe does,
+ * or NULL: '#' starts a comment there (the rest of the definition is
+ * dropped), and its isspace() takes byte 0xa0 (part of some UTF-8 letters)
+ * for a space that splits a word.
+ */
+static const char *kernel_misreads(const char *s)
+{
+	if (strchr(s, '#'))
+		return "'#', which the kernel takes for the start of a comment";
+	if (strchr(s, 0xa0))
+		return "byte 0xa0, which the kernel takes for a space";
+	return NULL;
+}
+
 static void split_words(const char *text, struct strv *words)
 {
 	const char *p = text;
@@ -168,6 +183,10 @@ int probe_spec_parse(const char *text, struct probe_spec *ps)
 		err_msg("probe spec contains a control character (newline, tab, ...): refused");
 		return -1;
 	}
+	if (kernel_misreads(text)) {
+		err_msg("probe spec contains %s: refused", kernel_misreads(text));
+		return -1;
+	}
 	split_words(text, &w);
 	if (!w.n) {
 		err_msg("empty probe spec");
@@ -267,8 +286,9 @@ static int resolve_uprobe(struct probe_spec *ps, const struct resolve_opts *ro)
 	ps->path = bin_resolve(ps->module_or_bin, ro->pid, ro->arch);
 	if (!ps->path)
 		return -1;
-	if (strchr(ps->path, ' ')) {
-		err_msg("%s: the kernel's uprobe syntax cannot take a path with a space", ps->path);
+	if (strchr(ps->path, ' ') || str_has_control(ps->path) || kernel_misreads(ps->path)) {
+		err_msg("%s: the kernel's uprobe syntax cannot take a path with a space, a "
+			"control character, '#' or byte 0xa0", ps->path);
 		return -1;
 	}
 	if (!ps->sym) {
