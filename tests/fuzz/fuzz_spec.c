@@ -3,14 +3,15 @@
  * The libFuzzer target over the text ktprobe takes from its user before
  * anything reaches tracefs: probe specs (parsed, then resolved for an
  * architecture with a current kernel's features assumed, as -n --arch
- * does), filters, and fetch arguments translated for all nine
+ * does), filters, and fetch arguments translated for each of the nine
  * architectures. Whatever is accepted must become exactly one definition
  * that the kernel reads word for word as ktprobe meant it; a violation
  * abort()s, which libFuzzer reports as a crash. Binary lookups, ELF reads
  * and /sys/module are answered by offline.c: a run touches nothing.
  *
- * An input: byte 0 picks the architecture (low 4 bits, modulo the nine)
- * and the context of the fetch-argument pass (high 4 bits, FA_*); byte 1
+ * An input: byte 0 picks the architecture of both passes (low 4 bits,
+ * modulo the nine) and the context of the fetch-argument pass (high 4
+ * bits, FA_*: entry or return, kernel or user, syscall wrapper); byte 1
  * holds option bits (FZ_*); the rest is NUL-separated fields: SPEC,
  * FILTER, the path binary resolution returns (empty: derived from the
  * spec), a second SPEC (to exercise naming clashes). Missing fields are empty.
@@ -211,32 +212,29 @@ static void check_split(const char *arg, const char *name, const char *fetch, co
 	free(again);
 }
 
-/* One fetch expression, translated for every architecture in the input's context. */
-static void translate_everywhere(const char *fetch, const struct fuzz_input *in)
+/* One fetch expression, translated for the input's architecture in the input's context. */
+static void translate(const char *fetch, const struct fuzz_input *in)
 {
-	for (int a = 0; a < arch_count(); a++) {
-		const struct arch_info *arch = arch_by_index(a);
-		struct fetch_ctx ctx = {
-			.arch = arch,
-			.user = in->fetch_ctx & FA_USER,
-			.ret_probe = in->fetch_ctx & FA_RETURN,
-			.kernel_argn = arch->kernel_argn,
-			.kernel_ret_argn = in->flags & FZ_RET_ARGN,
-		};
-		struct strv notices = { 0 };
-		char *err = NULL, *tr;
+	struct fetch_ctx ctx = {
+		.arch = in->arch,
+		.user = in->fetch_ctx & FA_USER,
+		.ret_probe = in->fetch_ctx & FA_RETURN,
+		.kernel_argn = in->arch->kernel_argn,
+		.kernel_ret_argn = in->flags & FZ_RET_ARGN,
+	};
+	struct strv notices = { 0 };
+	char *err = NULL, *tr;
 
-		if ((in->fetch_ctx & FA_SYSCALL) && !ctx.user && arch->syscall_prefix)
-			ctx.syscall_wrapper = arch->syscall_prefix;
-		tr = fetcharg_translate(fetch, &ctx, &notices, &err);
-		if (!tr == !err)
-			fail("fetcharg_translate gave both or neither a result and an error", fetch);
-		if (tr && special_bytes(tr) != special_bytes(fetch))
-			fail("fetcharg_translate added a control byte, space or '#'", fetch);
-		free(tr);
-		free(err);
-		strv_free(&notices);
-	}
+	if ((in->fetch_ctx & FA_SYSCALL) && !ctx.user && in->arch->syscall_prefix)
+		ctx.syscall_wrapper = in->arch->syscall_prefix;
+	tr = fetcharg_translate(fetch, &ctx, &notices, &err);
+	if (!tr == !err)
+		fail("fetcharg_translate gave both or neither a result and an error", fetch);
+	if (tr && special_bytes(tr) != special_bytes(fetch))
+		fail("fetcharg_translate added a control byte, space or '#'", fetch);
+	free(tr);
+	free(err);
+	strv_free(&notices);
 }
 
 /* Fetch arguments: each word of the spec split into NAME=FETCH:TYPE and translated. */
@@ -249,7 +247,7 @@ static void fuzz_fetchargs(const struct fuzz_input *in)
 
 		fetcharg_split(w, &name, &fetch, &type);
 		check_split(w, name, fetch, type);
-		translate_everywhere(fetch, in);
+		translate(fetch, in);
 		free(name);
 		free(fetch);
 		free(type);
