@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "arch.h"
+#include "cli.h"
 #include "fetcharg.h"
 #include "kfeatures.h"
 #include "probe_spec.h"
@@ -186,13 +187,13 @@ static void fuzz_spec(const struct fuzz_input *in)
 }
 
 /*
- * Filters: ktprobe (and ktfill) refuse a filter with a control byte
- * (check_filter in bin/); an accepted one goes to the event's filter file
- * as it is, and a dry run prints it on one line.
+ * Filters: ktprobe and ktfill check them with cli_check_filter; an
+ * accepted one goes to the event's filter file as it is, and a dry run
+ * prints it on one line.
  */
 static void fuzz_filter(const struct fuzz_input *in)
 {
-	if (str_has_control(in->filter))
+	if (cli_check_filter(in->filter))
 		return;
 	for (const unsigned char *c = (const unsigned char *)in->filter; *c; c++)
 		if (*c < 0x20 || *c == 0x7f)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The fuzz target's stand-ins for lib/binpath.c, lib/elf_sym.c and
+ * The fuzz target's stand-ins for lib/binpath.c, lib/binsym.c and
  * lib/kfuncs.c, the only files that read the machine while specs are
  * resolved (PATH, ldconfig, /proc, ELF files, kallsyms, /sys/module). They
  * are linked instead of those files, so a fuzz run opens nothing but its
@@ -12,7 +12,7 @@
 #include <sys/types.h>
 
 #include "binpath.h"
-#include "elf_sym.h"
+#include "binsym.h"
 #include "kfuncs.h"
 #include "utils.h"
 #include "offline.h"
@@ -39,8 +39,8 @@ char *bin_resolve(const char *bin, pid_t pid, const struct arch_info *arch)
 	return bin[0] == '/' ? xstrdup(bin) : xasprintf("/usr/bin/%s", bin);
 }
 
-/* elf_symbol_offset - stand-in: every symbol is at 0x1040 unless the input says none is */
-int elf_symbol_offset(const char *path, const char *sym, const struct arch_info *arch,
+/* binsym_offset - stand-in: every symbol is at 0x1040 unless the input says none is */
+int binsym_offset(const char *path, const char *sym, const struct arch_info *arch,
 		      unsigned long long *offset)
 {
 	(void)arch;
@@ -52,8 +52,8 @@ int elf_symbol_offset(const char *path, const char *sym, const struct arch_info 
 	return 0;
 }
 
-/* elf_check_offset - stand-in: any offset is inside the file's code unless the input says not */
-int elf_check_offset(const char *path, unsigned long long offset, const struct arch_info *arch)
+/* binsym_check_offset - stand-in: any offset is inside the file's code unless the input says not */
+int binsym_check_offset(const char *path, unsigned long long offset, const struct arch_info *arch)
 {
 	(void)arch;
 	if (offline_machine.lookups_fail) {
@@ -63,8 +63,8 @@ int elf_check_offset(const char *path, unsigned long long offset, const struct a
 	return 0;
 }
 
-/* elf_list_functions - stand-in: no binary is ever listed here */
-int elf_list_functions(const char *path, FILE *out)
+/* binsym_list_functions - stand-in: no binary is ever listed here */
+int binsym_list_functions(const char *path, FILE *out)
 {
 	(void)path, (void)out;
 	return -1;
