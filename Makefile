@@ -6,6 +6,7 @@
 #   make deps            install build and test dependencies (apt-get, root)
 #   make demo            deps + build + a few seconds of a live trace
 #   make bench           the benchmarks against strace, perf trace, the kernel (bench/run)
+#   make fuzz            FUZZ_SECONDS (60) of the spec parser's fuzz target (tests/fuzz)
 
 PREFIX    ?= /usr/local
 DESTDIR   ?=
@@ -139,6 +140,7 @@ endif
 # deps first, then a new make that sees the installed pkg-config files
 check: deps
 	$(MAKE) all
+	$(MAKE) fuzz FUZZ_SECONDS=30
 	$(MAKE) -C tests check
 
 demo: deps
@@ -150,6 +152,11 @@ bench: all
 	tests/install-deps bench
 	$(MAKE) $(BUILD)/bench/openloop $(BUILD)/bench/wakeup
 	bench/run $(BENCH_ARGS)
+
+# the fuzz target, built with clang in build/fuzz (tests/fuzz/Makefile)
+FUZZ_SECONDS ?= 60
+fuzz:
+	$(MAKE) -C tests/fuzz run FUZZ_SECONDS=$(FUZZ_SECONDS)
 
 $(BUILD)/bench/%: bench/%.c $(STAMP)
 	@mkdir -p $(dir $@)
@@ -172,4 +179,4 @@ clean:
 	rm -rf build $(PROGS:%=bin/%)
 	$(MAKE) -C tests clean
 
-.PHONY: all deps static check demo bench screenshot install clean FORCE
+.PHONY: all deps static check demo bench fuzz screenshot install clean FORCE

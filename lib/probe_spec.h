@@ -62,6 +62,7 @@ struct resolve_opts {
 
 /* spec_parse.c */
 int probe_spec_parse(const char *text, struct probe_spec *ps);
+const char *probe_text_misread(const char *s);
 bool probe_spec_is_dynamic(const struct probe_spec *ps);
 bool probe_spec_is_user(const struct probe_spec *ps);
 bool probe_spec_is_return(const struct probe_spec *ps);

@@ -18,6 +18,21 @@ static bool looks_like_fetcharg(const char *tok)
 }
 
 /* The words of @text, split at spaces (the kernel's definition syntax has no quoting). */
+/*
+ * probe_text_misread - why the kernel's probe parser would read @s
+ * otherwise than ktprobe does, or NULL: '#' starts a comment there (the
+ * rest of the definition is dropped), and its isspace() takes byte 0xa0
+ * (part of some UTF-8 letters) for a space that splits a word
+ */
+const char *probe_text_misread(const char *s)
+{
+	if (strchr(s, '#'))
+		return "'#', which the kernel takes for the start of a comment";
+	if (strchr(s, 0xa0))
+		return "byte 0xa0, which the kernel takes for a space";
+	return NULL;
+}
+
 static void split_words(const char *text, struct strv *words)
 {
 	const char *p = text;
@@ -161,6 +176,10 @@ int probe_spec_parse(const char *text, struct probe_spec *ps)
 	ps->text = xstrdup(text);
 	if (str_has_control(text)) {
 		err_msg("probe spec contains a control character (newline, tab, ...): refused");
+		return -1;
+	}
+	if (probe_text_misread(text)) {
+		err_msg("probe spec contains %s: refused", probe_text_misread(text));
 		return -1;
 	}
 	split_words(text, &w);

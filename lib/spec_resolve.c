@@ -39,8 +39,9 @@ static int resolve_uprobe(struct probe_spec *ps, const struct resolve_opts *ro)
 	ps->path = bin_resolve(ps->module_or_bin, ro->pid, ro->arch);
 	if (!ps->path)
 		return -1;
-	if (strchr(ps->path, ' ')) {
-		err_msg("%s: the kernel's uprobe syntax cannot take a path with a space", ps->path);
+	if (strchr(ps->path, ' ') || str_has_control(ps->path) || probe_text_misread(ps->path)) {
+		err_msg("%s: the kernel's uprobe syntax cannot take a path with a space, a "
+			"control character, '#' or byte 0xa0", ps->path);
 		return -1;
 	}
 	if (!ps->sym) {
