@@ -34,11 +34,10 @@ struct fill_ask {
 
 struct filler;
 
-struct filler *filler_start(const char *self);
+struct filler *filler_start(void);
 int filler_fd(const struct filler *f);
 uint32_t filler_request(struct filler *f, const struct fill_ask *ask);
 void filler_submit(struct filler *f);
-void filler_collect(struct filler *f);
 void filler_note_exec(struct filler *f, int pid, unsigned long long ts, const char *file);
 void filler_note_exit(struct filler *f, int pid, unsigned long long ts);
 bool filler_has_room(struct filler *f);

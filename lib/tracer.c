@@ -401,7 +401,7 @@ static void start_filler(struct tracer *t)
 		.count_env = true,
 	};
 
-	t->filler = filler_start(NULL);
+	t->filler = filler_start();
 	if (!t->filler)
 		return;
 	hook.ctx = t->filler;
