@@ -10,9 +10,7 @@
 #include <string.h>
 
 #include "context.h"
-#include "filler.h"
-#include "format.h"
-#include "tidset.h"
+#include "proctable.h"
 #include "utils.h"
 
 #define CLONE_THREAD_FLAG 0x00010000ULL
@@ -43,7 +41,7 @@ static void note_comm(struct context *c, struct tep_event *ev, struct tep_record
 		char name[17];
 
 		snprintf(name, sizeof(name), "%.*s", len, comm);
-		formatter_set_comm(c->fmt, (int)pid, name);
+		proctable_set_comm(c->procs, (int)pid, name);
 	}
 }
 
@@ -68,12 +66,10 @@ static void note_exec(struct context *c, struct tep_record *rec, int pid)
 	base = strrchr(path, '/');
 	base = base ? base + 1 : path;
 	snprintf(name, sizeof(name), "%s", base);
-	formatter_set_comm(c->fmt, pid, name);
-	if (c->filler) {
-		filler_note_exec(c->filler, pid, rec->ts, path);
-		if (number(c->ev[CTX_EXEC], "old_pid", rec, &old))
-			filler_note_exec(c->filler, (int)old, rec->ts, path);
-	}
+	proctable_set_comm(c->procs, pid, name);
+	proctable_set_exec(c->procs, pid, rec->ts, path);
+	if (number(c->ev[CTX_EXEC], "old_pid", rec, &old))
+		proctable_set_exec(c->procs, (int)old, rec->ts, path);
 	free(path);
 }
 
@@ -88,9 +84,10 @@ static void note_newtask(struct context *c, struct tep_record *rec, int pid)
 {
 	unsigned long long flags, child;
 
-	if (c->tids && tidset_has(c->tids, pid) && number(c->ev[CTX_NEWTASK], "clone_flags", rec, &flags) &&
+	if (proctable_followed(c->procs, pid) &&
+	    number(c->ev[CTX_NEWTASK], "clone_flags", rec, &flags) &&
 	    (flags & CLONE_THREAD_FLAG) && number(c->ev[CTX_NEWTASK], "pid", rec, &child))
-		tidset_add(c->tids, (int)child);
+		proctable_follow(c->procs, (int)child);
 }
 
 /*
@@ -113,8 +110,7 @@ bool context_record(struct context *c, struct tep_record *rec, int pid)
 		note_exec(c, rec, pid);
 		break;
 	case CTX_EXIT:
-		if (c->filler)
-			filler_note_exit(c->filler, pid, rec->ts);
+		proctable_set_exit(c->procs, pid, rec->ts);
 		break;
 	case CTX_RENAME:
 		note_rename(c, rec);

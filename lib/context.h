@@ -5,9 +5,7 @@
 #include <stdbool.h>
 #include <event-parse.h>
 
-struct formatter;
-struct filler;
-struct tidset;
+struct proctable;
 
 /* The events that keep names and fills right (printed only when asked for). */
 enum context_kind { CTX_FORK, CTX_EXEC, CTX_EXIT, CTX_RENAME, CTX_NEWTASK, CTX_COUNT };
@@ -18,9 +16,7 @@ struct context {
 	struct tep_handle *tep;
 	struct tep_event *ev[CTX_COUNT];	/* NULL: not in this stream */
 	bool print[CTX_COUNT];			/* the user asked for it */
-	struct formatter *fmt;
-	struct filler *filler;			/* execs and exits for fills, or NULL */
-	struct tidset *tids;			/* -p: the threads followed, or NULL */
+	struct proctable *procs;		/* what is learned goes there */
 };
 
 bool context_record(struct context *c, struct tep_record *rec, int pid);

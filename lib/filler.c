@@ -17,69 +17,11 @@
 #include "fill_slots.h"
 #include "filler.h"
 #include "marker.h"
+#include "proctable.h"
 #include "utils.h"
 
 #define DEADLINE_NS	2000000000ULL	/* no answer after this: dropped */
 #define SUBMIT_ASKS	128		/* fills asked for: hand them over mid-round */
-
-/* pid -> the last time it exec'd (and what) or exited, as seen in the stream */
-struct pid_times {
-	struct { int pid; unsigned long long ts; char *name; } *v;
-	unsigned int cap, count;
-};
-
-
-static void pid_times_set(struct pid_times *pt, int pid, unsigned long long ts, const char *name)
-{
-	unsigned int h;
-
-	if ((pt->count + 1) * 2 > pt->cap) {
-		struct pid_times bigger = { .cap = pt->cap ? pt->cap * 2 : 256 };
-
-		bigger.v = xcalloc(bigger.cap, sizeof(*bigger.v));
-		for (unsigned int i = 0; i < pt->cap; i++) {
-			if (!pt->v[i].pid)
-				continue;
-			pid_times_set(&bigger, pt->v[i].pid, pt->v[i].ts, pt->v[i].name);
-			free(pt->v[i].name);
-		}
-		free(pt->v);
-		*pt = bigger;
-	}
-	for (h = (unsigned int)pid * 2654435761u % pt->cap; pt->v[h].pid && pt->v[h].pid != pid;
-	     h = (h + 1) % pt->cap)
-		;
-	if (!pt->v[h].pid)
-		pt->count++;
-	pt->v[h].pid = pid;
-	pt->v[h].ts = ts;
-	free(pt->v[h].name);
-	pt->v[h].name = name ? xstrdup(name) : NULL;
-}
-
-/* The last time @pid exec'd or exited (0: not seen); *@name: what it exec'd. */
-static unsigned long long pid_times_get(const struct pid_times *pt, int pid, const char **name)
-{
-	if (name)
-		*name = NULL;
-	if (!pt->cap)
-		return 0;
-	for (unsigned int h = (unsigned int)pid * 2654435761u % pt->cap; pt->v[h].pid;
-	     h = (h + 1) % pt->cap)
-		if (pt->v[h].pid == pid) {
-			if (name)
-				*name = pt->v[h].name;
-			return pt->v[h].ts;
-		}
-	return 0;
-}
-
-static void pid_times_free(struct pid_times *pt)
-{
-	for (unsigned int i = 0; i < pt->cap; i++)
-		free(pt->v[i].name);
-	free(pt->v);
-}
 
 struct filler {
 	struct companion comp;
@@ -88,15 +30,16 @@ struct filler {
 	size_t held_start, held_end, held_cap;
 	size_t *line_lens;		/* their lengths, a ring: oldest at head */
 	unsigned int head, count, lcap;
-	struct pid_times execs, exits;
+	const struct proctable *procs;	/* when processes exec'd and exited */
 	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
 };
 
 /*
  * filler_start - start the companion; NULL, with a warning, when it
- * cannot run: the trace then goes on without fills
+ * cannot run: the trace then goes on without fills. @procs tells when a
+ * process exec'd or exited.
  */
-struct filler *filler_start(void)
+struct filler *filler_start(const struct proctable *procs)
 {
 	struct filler *f = xcalloc(1, sizeof(*f));
 
@@ -105,6 +48,7 @@ struct filler *filler_start(void)
 		return NULL;
 	}
 	fill_slots_init(&f->slots);
+	f->procs = procs;
 	f->marker_fd = -1;
 	return f;
 }
@@ -131,18 +75,6 @@ void filler_submit(struct filler *f)
 		fill_slots_submit(&f->slots, &f->comp);
 }
 
-/* filler_note_exec - @pid exec'd @file at @ts: reads after that are of another program */
-void filler_note_exec(struct filler *f, int pid, unsigned long long ts, const char *file)
-{
-	pid_times_set(&f->execs, pid, ts, file);
-}
-
-/* filler_note_exit - @pid exited at @ts */
-void filler_note_exit(struct filler *f, int pid, unsigned long long ts)
-{
-	pid_times_set(&f->exits, pid, ts, NULL);
-}
-
 /* filler_has_room - whether the next event's fills find free slots (see fill_slots.c) */
 bool filler_has_room(struct filler *f)
 {
@@ -164,8 +96,7 @@ bool filler_busy(const struct filler *f)
 /* The annotation of fill @id, as the man page describes it. */
 static void render(struct filler *f, struct fill_slot *s, struct outbuf *o)
 {
-	const char *exec_file;
-	unsigned long long exec;
+	const struct proc *p;
 
 	if (!s || s->state == SLOT_DROPPED || s->state == SLOT_WAITING) {
 		outbuf_puts(o, "[user: dropped]");
@@ -173,8 +104,8 @@ static void render(struct filler *f, struct fill_slot *s, struct outbuf *o)
 			f->slots.dropped++;	/* no answer in time */
 		return;
 	}
-	exec = pid_times_get(&f->execs, s->pid, &exec_file);
-	fill_render(o, s, exec, exec_file, pid_times_get(&f->exits, s->pid, NULL));
+	p = proctable_get(f->procs, s->pid);
+	fill_render(o, s, p ? p->exec_ts : 0, p ? p->exec_file : NULL, p ? p->exit_ts : 0);
 }
 
 /* The fill id of the mark at @mark: FILL_MARK_START, 8 hex digits, FILL_MARK_END. */
@@ -340,7 +271,5 @@ void filler_stop(struct filler *f)
 	fill_slots_free(&f->slots);
 	free(f->held);
 	free(f->line_lens);
-	pid_times_free(&f->execs);
-	pid_times_free(&f->exits);
 	free(f);
 }

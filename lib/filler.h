@@ -34,12 +34,12 @@ struct fill_ask {
 
 struct filler;
 
-struct filler *filler_start(void);
+struct proctable;
+
+struct filler *filler_start(const struct proctable *procs);
 int filler_fd(const struct filler *f);
 uint32_t filler_request(struct filler *f, const struct fill_ask *ask);
 void filler_submit(struct filler *f);
-void filler_note_exec(struct filler *f, int pid, unsigned long long ts, const char *file);
-void filler_note_exit(struct filler *f, int pid, unsigned long long ts);
 bool filler_has_room(struct filler *f);
 void filler_wait(const struct filler *f, int ms);
 bool filler_busy(const struct filler *f);

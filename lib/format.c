@@ -17,7 +17,6 @@
 
 #include <tracefs.h>
 
-#include "comm.h"
 #include "fill.h"
 #include "marker.h"
 #include "format.h"
@@ -82,9 +81,9 @@ struct formatter {
 	unsigned long long cmdlines_read;
 	struct event_plan **plans;	/* by event id */
 	int nplans;
-	struct comm_cache comms;
-	struct comm_cache saved_comms;	/* the kernel's saved_cmdlines, live */
+	struct proctable *procs;	/* the comms, among the rest */
 	int last_pid;
+	unsigned long long last_gen;	/* of procs' comms, when last_comm was found */
 	char last_comm[64];
 	struct cpu_state *cpus;		/* the last event of each CPU, for its stacks */
 	int ncpus;
@@ -111,13 +110,16 @@ bool kernel_has_lazy_flags(const char *release)
 
 /*
  * formatter_new - a formatter for events of @tep that appends to @out
+ * @procs: where the comms are found (the caller's, kept up to date by task events)
  * @live: the events happen on this machine now, so /proc and the kernel's
  *	  saved_cmdlines can name their processes
  */
 struct formatter *formatter_new(struct tep_handle *tep, struct outbuf *out, bool lazy_flags,
-				 bool live)
+				 struct proctable *procs, bool live)
 {
 	struct formatter *f = xcalloc(1, sizeof(*f));
+
+	f->procs = procs;
 
 	f->tep = tep;
 	f->out = out;
@@ -147,8 +149,6 @@ void formatter_free(struct formatter *f)
 		plan_free(f->plans[i]);
 	free(f->plans);
 	trace_seq_destroy(&f->seq);
-	comm_cache_free(&f->comms);
-	comm_cache_free(&f->saved_comms);
 	free(f->cpus);
 	free(f);
 }
@@ -531,21 +531,6 @@ static void put_latency(struct formatter *f, const unsigned char *data)
 	outbuf_add(f->out, c, 5);
 }
 
-/* formatter_set_comm - the command name to show for @pid from now on */
-void formatter_set_comm(struct formatter *f, int pid, const char *comm)
-{
-	comm_cache_set(&f->comms, pid, comm);
-	if (pid == f->last_pid)
-		f->last_pid = -1;
-}
-
-/* formatter_forget_comms - events were lost: what was learned may be stale */
-void formatter_forget_comms(struct formatter *f)
-{
-	comm_cache_clear(&f->comms);
-	f->last_pid = -1;
-}
-
 /*
  * The comm of @pid: as learned from events; else, live, /proc/PID/comm or
  * the kernel's saved_cmdlines (for processes that are gone); else the
@@ -553,47 +538,39 @@ void formatter_forget_comms(struct formatter *f)
  */
 static const char *comm_of(struct formatter *f, int pid)
 {
-	const char *known;
-	char path[64], buf[64] = "";
-	FILE *file;
+	const struct proc *p;
+	char buf[64];
 
-	if (pid == f->last_pid)
+	if (pid == f->last_pid && f->procs->comm_gen == f->last_gen)
 		return f->last_comm;
 	f->last_pid = pid;
-	known = pid ? comm_cache_get(&f->comms, pid) : "<idle>";
-	if (known) {
-		snprintf(f->last_comm, sizeof(f->last_comm), "%s", known);
-		return f->last_comm;
+	p = proctable_get(f->procs, pid);
+	if (!pid || (p && p->has_comm)) {
+		snprintf(f->last_comm, sizeof(f->last_comm), "%s", pid ? p->comm : "<idle>");
+		goto out;
 	}
 	if (f->live) {
-		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		file = fopen(path, "r");
-		if (file) {
-			if (fgets(buf, sizeof(buf), file))
-				buf[strcspn(buf, "\n")] = '\0';
-			fclose(file);
-		}
-		if (*buf) {
-			comm_cache_set(&f->comms, pid, buf);
+		if (proc_read_comm(pid, buf, sizeof(buf)) && *buf) {
+			proctable_set_comm(f->procs, pid, buf);
 			snprintf(f->last_comm, sizeof(f->last_comm), "%s", buf);
-			return f->last_comm;
+			goto out;
 		}
 		if (now_ns() - f->cmdlines_read > 10000000ULL) {
 			char *text = tracefs_instance_file_read(NULL, "saved_cmdlines", NULL);
 
-			comm_cache_clear(&f->saved_comms);
-			if (text)
-				comm_cache_load_saved(&f->saved_comms, text);
+			proctable_load_saved_comms(f->procs, text);
 			free(text);
 			f->cmdlines_read = now_ns();
 		}
-		known = comm_cache_get(&f->saved_comms, pid);
-		if (known) {
-			snprintf(f->last_comm, sizeof(f->last_comm), "%s", known);
-			return f->last_comm;
+		p = proctable_get(f->procs, pid);
+		if (p && p->has_saved_comm) {
+			snprintf(f->last_comm, sizeof(f->last_comm), "%s", p->saved_comm);
+			goto out;
 		}
 	}
 	snprintf(f->last_comm, sizeof(f->last_comm), "%s", tep_data_comm_from_pid(f->tep, pid));
+out:
+	f->last_gen = f->procs->comm_gen;
 	return f->last_comm;
 }
 

@@ -34,6 +34,7 @@ struct source {
 	struct tracecmd_input *handle;
 	const char *file;
 	struct formatter *fmt;
+	struct proctable *procs;	/* what its task events told */
 	struct context ctx;
 	struct strv asked;		/* from the session record, if any */
 };
@@ -187,7 +188,7 @@ static void setup_context(struct source *s)
 	struct tep_handle *tep = tracecmd_get_tep(s->handle);
 
 	s->ctx.tep = tep;
-	s->ctx.fmt = s->fmt;
+	s->ctx.procs = s->procs;
 	for (int k = 0; k < CTX_COUNT; k++) {
 		char *name = xasprintf("%s:%s", context_events[k][0], context_events[k][1]);
 
@@ -207,7 +208,8 @@ static void add_source(struct report *r, struct tracecmd_input *h, const char *f
 	memset(s, 0, sizeof(*s));
 	s->handle = h;
 	s->file = file;
-	s->fmt = formatter_new(tracecmd_get_tep(h), &r->out, lazy, false);
+	s->procs = proctable_new();
+	s->fmt = formatter_new(tracecmd_get_tep(h), &r->out, lazy, s->procs, false);
 }
 
 /*
@@ -249,7 +251,9 @@ static void close_sources(struct report *r, struct tracecmd_input **opened, int 
 		if (!top)
 			tracecmd_close(r->src[i].handle);
 		formatter_free(r->src[i].fmt);
+		proctable_free(r->src[i].procs);
 		r->src[i].fmt = NULL;
+		r->src[i].procs = NULL;
 		r->src[i].handle = NULL;
 	}
 	for (int i = 0; i < nfiles; i++) {

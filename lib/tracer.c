@@ -23,7 +23,7 @@
 #include "format.h"
 #include "outbuf.h"
 #include "session.h"
-#include "tidset.h"
+#include "proctable.h"
 #include "tracer.h"
 #include "utils.h"
 
@@ -38,7 +38,7 @@ struct tracer {
 	struct drain *drain;
 	struct formatter *fmt;
 	struct outbuf out;
-	struct tidset tids;		/* -p: the threads followed */
+	struct proctable *procs;	/* comms, threads followed (-p), execs and exits */
 	struct context ctx;		/* forks, execs, renames, exits (and threads for -p) */
 	struct filler *filler;		/* the companion reader, if any */
 	struct datfile *dat;		/* -o */
@@ -164,18 +164,10 @@ static int apply_filters(struct tracer *t)
 /* The comm of a traced thread now, in case it exits before its events are read. */
 static void remember_comm(struct tracer *t, int tid)
 {
-	char path[64], buf[32] = "";
-	FILE *f;
+	char buf[32];
 
-	snprintf(path, sizeof(path), "/proc/%d/comm", tid);
-	f = fopen(path, "r");
-	if (!f)
-		return;
-	if (fgets(buf, sizeof(buf), f)) {
-		buf[strcspn(buf, "\n")] = '\0';
-		formatter_set_comm(t->fmt, tid, buf);
-	}
-	fclose(f);
+	if (proc_read_comm(tid, buf, sizeof(buf)))
+		proctable_set_comm(t->procs, tid, buf);
 }
 
 /* -p / -L: restrict the instance's events to the process's threads or one thread. */
@@ -195,13 +187,10 @@ static int restrict_pids(struct tracer *t)
 		}
 		strv_push(&pids, xasprintf("%d", (int)t->o->tid));
 	} else {
-		if (tidset_add_threads(&t->tids, t->o->pid)) {
+		if (proctable_follow_process(t->procs, t->o->pid, &pids)) {
 			err_msg("no process %d", (int)t->o->pid);
 			return -1;
 		}
-		for (int i = 0; i < t->tids.cap; i++)
-			if (t->tids.slots[i] > 0)
-				strv_push(&pids, xasprintf("%d", t->tids.slots[i]));
 		/* children are added by the kernel; threads among them are told apart later */
 		if (tracefs_option_enable(t->sess.inst, TRACEFS_OPTION_EVENT_FORK)) {
 			err_msg("cannot enable the event-fork option: %s", strerror(errno));
@@ -289,9 +278,7 @@ static int enable_context_events(struct tracer *t)
 	if (tracefs_file_exists(t->sess.inst, "set_event_notrace_pid"))
 		tracefs_instance_file_write(t->sess.inst, "set_event_notrace_pid", pid);
 	t->ctx.tep = t->tep;
-	t->ctx.fmt = t->fmt;
-	t->ctx.filler = t->filler;
-	t->ctx.tids = t->o->pid ? &t->tids : NULL;
+	t->ctx.procs = t->procs;
 	for (int k = 0; k < CTX_COUNT; k++) {
 		const char *sys = context_events[k][0], *name = context_events[k][1];
 
@@ -343,7 +330,7 @@ static bool on_record(struct tep_record *rec, void *ctx)
 	int pid;
 
 	if (rec->missed_events) {
-		formatter_forget_comms(t->fmt);
+		proctable_forget_comms(t->procs);
 		flush_out(t);
 		if (rec->missed_events > 0)
 			err_msg("CPU %d: %lld events lost here (ring buffer overrun; raise it with -b KB)",
@@ -352,7 +339,7 @@ static bool on_record(struct tep_record *rec, void *ctx)
 			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
 	}
 	pid = tep_data_pid(t->tep, rec);
-	if (context_record(&t->ctx, rec, pid) || (t->o->pid && !tidset_has(&t->tids, pid))) {
+	if (context_record(&t->ctx, rec, pid) || (t->o->pid && !proctable_followed(t->procs, pid))) {
 		formatter_skip(t->fmt, rec);
 		return true;
 	}
@@ -401,7 +388,7 @@ static void start_filler(struct tracer *t)
 		.count_env = true,
 	};
 
-	t->filler = filler_start();
+	t->filler = filler_start(t->procs);
 	if (!t->filler)
 		return;
 	hook.ctx = t->filler;
@@ -614,7 +601,8 @@ int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o
 		goto out;
 	}
 	uname(&u);
-	t.fmt = formatter_new(t.tep, &t.out, kernel_has_lazy_flags(u.release), true);
+	t.procs = proctable_new();
+	t.fmt = formatter_new(t.tep, &t.out, kernel_has_lazy_flags(u.release), t.procs, true);
 	if (!o->no_fill && may_fill(&t))
 		start_filler(&t);
 	if (apply_filters(&t) || ((o->pid || o->tid) && restrict_pids(&t)) ||
@@ -646,7 +634,7 @@ out:
 	formatter_free(t.fmt);
 	if (t.tep)
 		tep_free(t.tep);
-	tidset_free(&t.tids);
+	proctable_free(t.procs);
 	outbuf_free(&t.out);
 	return ret;
 }
