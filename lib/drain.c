@@ -104,8 +104,6 @@ struct drain *drain_open(struct tracefs_instance *inst, struct tep_handle *tep)
 		drain_close(d);
 		return NULL;
 	}
-	/* wake on any data (also the kernel's default) */
-	tracefs_instance_file_write(inst, "buffer_percent", "0");
 	d->window_start = now_ns();
 	return d;
 }

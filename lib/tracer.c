@@ -135,28 +135,10 @@ static int apply_filters(struct tracer *t)
 {
 	for (int i = 0; i < t->n; i++) {
 		struct probe_spec *ps = &t->specs[i];
-		struct tep_event *ev;
-		char *entry;
+		struct tep_event *ev = tep_find_event_by_name(t->tep, spec_system(t, ps), ps->event);
 
-		if (!ps->filter)
-			continue;
-		ev = tep_find_event_by_name(t->tep, spec_system(t, ps), ps->event);
-		if (tracefs_event_filter_apply(t->sess.inst, ev, ps->filter) >= 0)
-			continue;
-		entry = tracefs_error_last(t->sess.inst);
-		if (entry && *entry) {
-			char *what = xasprintf("bad filter for %s", ps->event);
-			size_t n = strlen(entry);
-
-			while (n && entry[n - 1] == '\n')
-				entry[--n] = '\0';
-			session_print_kernel_error(what, entry);
-			free(what);
-		} else {
-			err_msg("bad filter for %s: '%s' (%s)", ps->event, ps->filter, strerror(errno));
-		}
-		free(entry);
-		return -1;
+		if (ps->filter && session_set_filter(&t->sess, ev, ps->filter))
+			return -1;
 	}
 	return 0;
 }
@@ -192,8 +174,7 @@ static int restrict_pids(struct tracer *t)
 			return -1;
 		}
 		/* children are added by the kernel; threads among them are told apart later */
-		if (tracefs_option_enable(t->sess.inst, TRACEFS_OPTION_EVENT_FORK)) {
-			err_msg("cannot enable the event-fork option: %s", strerror(errno));
+		if (session_follow_forks(&t->sess)) {
 			strv_free(&pids);
 			return -1;
 		}
@@ -201,14 +182,10 @@ static int restrict_pids(struct tracer *t)
 	for (int i = 0; i < pids.n; i++)
 		remember_comm(t, atoi(pids.v[i]));
 	list = strv_join(&pids, " ", INT_MAX);
-	ret = tracefs_instance_file_write(t->sess.inst, "set_event_pid", list);
+	ret = session_trace_pids(&t->sess, list);
 	free(list);
 	strv_free(&pids);
-	if (ret < 0) {
-		err_msg("cannot write set_event_pid: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return ret;
 }
 
 /* -s: kernel stacks for kernel-side events (trigger), user stacks for uprobes (option). */
@@ -223,17 +200,10 @@ static int enable_stacks(struct tracer *t)
 			user = true;
 			continue;
 		}
-		if (tracefs_event_file_write(t->sess.inst, spec_system(t, ps), ps->event,
-					     "trigger", "stacktrace") < 0) {
-			err_msg("cannot add a stacktrace trigger to %s: %s", ps->event, strerror(errno));
+		if (session_add_stack_trigger(&t->sess, spec_system(t, ps), ps->event))
 			return -1;
-		}
 	}
-	if (user && tracefs_option_enable(t->sess.inst, TRACEFS_OPTION_USERSTACKTRACE)) {
-		err_msg("cannot enable user stack traces: %s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	return user ? session_user_stacks(&t->sess) : 0;
 }
 
 /* Whether the user asked for SYSTEM:EVENT itself (then it is printed too). */
@@ -250,33 +220,9 @@ static bool requested(const struct tracer *t, const char *system, const char *ev
  * The run's own helper events: forks and execs name processes correctly
  * at the time of each event; the run's own process is never traced.
  */
-/*
- * Enable @sys:@name in the run's instance by writing its enable file
- * (libtracefs's tracefs_event_enable() lists every event directory first:
- * milliseconds each). -1 with errno set if it cannot be enabled.
- */
-static int event_enable(struct tracer *t, const char *sys, const char *name)
-{
-	char *path;
-	int ret;
-
-	if (strchr(sys, '/') || strchr(name, '/') || !strcmp(sys, "..") || !strcmp(name, "..")) {
-		errno = EINVAL;
-		return -1;
-	}
-	path = xasprintf("events/%s/%s/enable", sys, name);
-	ret = tracefs_instance_file_write(t->sess.inst, path, "1") == 1 ? 0 : -1;
-	free(path);
-	return ret;
-}
-
 static int enable_context_events(struct tracer *t)
 {
-	char pid[32];
-
-	snprintf(pid, sizeof(pid), "%d", (int)getpid());
-	if (tracefs_file_exists(t->sess.inst, "set_event_notrace_pid"))
-		tracefs_instance_file_write(t->sess.inst, "set_event_notrace_pid", pid);
+	session_ignore_pid(&t->sess, getpid());
 	t->ctx.tep = t->tep;
 	t->ctx.procs = t->procs;
 	for (int k = 0; k < CTX_COUNT; k++) {
@@ -287,7 +233,7 @@ static int enable_context_events(struct tracer *t)
 			continue;
 		t->ctx.print[k] = requested(t, sys, name);
 		t->ctx.ev[k] = tep_find_event_by_name(t->tep, sys, name);
-		if (t->ctx.ev[k] && event_enable(t, sys, name)) {
+		if (t->ctx.ev[k] && session_enable_event(&t->sess, sys, name)) {
 			if (k == CTX_NEWTASK) {
 				err_msg("cannot enable task:task_newtask to follow new threads");
 				return -1;
@@ -305,7 +251,7 @@ static int enable_events(struct tracer *t)
 	for (int i = 0; i < t->n; i++) {
 		struct probe_spec *ps = &t->specs[i];
 
-		if (event_enable(t, spec_system(t, ps), ps->event)) {
+		if (session_enable_event(&t->sess, spec_system(t, ps), ps->event)) {
 			err_msg("cannot enable %s:%s: %s", spec_system(t, ps), ps->event,
 				strerror(errno));
 			return -1;
@@ -503,7 +449,6 @@ static void final_drain(struct tracer *t)
  */
 static int open_outputs(struct tracer *t)
 {
-	struct tracefs_instance *into = t->sess.inst;
 	struct strv asked = { 0 };
 
 	if (t->o->output) {
@@ -511,25 +456,12 @@ static int open_outputs(struct tracer *t)
 		if (!t->dat)
 			return -1;
 		drain_tee(t->drain, t->dat);
-	} else if (t->o->fills_into) {
-		into = strcmp(t->o->fills_into, "top") ? tracefs_instance_alloc(NULL, t->o->fills_into) :
-			NULL;
-		if (strcmp(t->o->fills_into, "top") &&
-		    (!into || !tracefs_instance_exists(t->o->fills_into))) {
-			err_msg("--into: no tracefs instance '%s'", t->o->fills_into);
-			tracefs_instance_free(into);
-			return -1;
-		}
-	} else {
+	} else if (!t->o->fills_into) {
 		return 0;
 	}
-	t->marker_fd = tracefs_instance_file_open(into, "trace_marker_raw", O_WRONLY | O_CLOEXEC);
-	if (into != t->sess.inst)
-		tracefs_instance_free(into);
-	if (t->marker_fd < 0) {
-		err_msg("cannot open trace_marker_raw: %s", strerror(errno));
+	t->marker_fd = session_open_marker(&t->sess, t->o->fills_into);
+	if (t->marker_fd < 0)
 		return -1;
-	}
 	if (t->filler)
 		filler_set_marker_fd(t->filler, t->marker_fd);
 	if (t->dat) {
@@ -611,6 +543,7 @@ int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o
 	t.drain = drain_open(t.sess.inst, t.tep);
 	if (!t.drain || open_outputs(&t))
 		goto out;
+	session_wake_on_any_data(&t.sess);
 	if (ktp_stop || enable_events(&t))
 		goto out;
 	banner(&t);
@@ -619,15 +552,14 @@ int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o
 		outbuf_flush(&t.out);
 	}
 	stream(&t);
-	tracefs_event_disable(t.sess.inst, NULL, NULL);
+	session_disable_events(&t.sess);
 	final_drain(&t);
 	ret = finish_outputs(&t);
 out:
 	datfile_discard(t.dat);
 	if (t.marker_fd >= 0)
 		close(t.marker_fd);
-	if (t.sess.inst)
-		tracefs_event_disable(t.sess.inst, NULL, NULL);
+	session_disable_events(&t.sess);
 	filler_stop(t.filler);
 	drain_close(t.drain);
 	session_destroy(&t.sess);
