@@ -383,13 +383,3 @@ void drain_report_lost(struct drain *d, bool final)
 	if (final && (total || unknown))
 		err_msg("%llu%s events lost in all", total, unknown ? " or more (some counts unknown)" : "");
 }
-
-/* drain_lost_total - events known lost so far, all CPUs */
-unsigned long long drain_lost_total(struct drain *d)
-{
-	unsigned long long total = 0;
-
-	for (int i = 0; i < d->ncpu; i++)
-		total += d->cpus[i].lost;
-	return total;
-}

@@ -20,7 +20,6 @@ long drain_read(struct drain *d, drain_record_fn fn, void *ctx);
 unsigned long long drain_pending(const struct drain *d);
 void drain_adapt(struct drain *d, long events, unsigned long long elapsed_ns);
 void drain_report_lost(struct drain *d, bool final);
-unsigned long long drain_lost_total(struct drain *d);
 void drain_tee(struct drain *d, struct datfile *df);
 int drain_cpus(const struct drain *d);
 void drain_close(struct drain *d);

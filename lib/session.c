@@ -108,6 +108,58 @@ int session_create(struct session *s, const char *tool, size_t buffer_kb)
 }
 
 /*
+ * session_error_for - the newest error_log entry of @inst (NULL: the
+ * top-level log, where probe definitions report) whose command mentions
+ * @needle; other users' entries are never shown as ours
+ */
+static char *session_error_for(struct tracefs_instance *inst, const char *needle)
+{
+	char *all = tracefs_error_all(inst), *res = NULL, *p;
+
+	if (!all)
+		return NULL;
+	/* entries start with "[" (a timestamp) at the start of a line */
+	for (p = all; p; ) {
+		char *next = strstr(p + 1, "\n[");
+		size_t len = next ? (size_t)(next - p) : strlen(p);
+		char *entry = xstrndup(p, len);
+
+		if (strstr(entry, needle)) {
+			free(res);
+			res = entry;
+		} else {
+			free(entry);
+		}
+		p = next ? next + 1 : NULL;
+	}
+	free(all);
+	if (res) {
+		size_t n = strlen(res);
+
+		while (n && res[n - 1] == '\n')
+			res[--n] = '\0';
+	}
+	return res;
+}
+
+/*
+ * session_print_kernel_error - "prog: WHAT: MESSAGE" and then the entry's
+ * command and caret lines, from one error_log @entry
+ */
+static void session_print_kernel_error(const char *what, const char *entry)
+{
+	const char *nl = strchr(entry, '\n'), *msg = entry, *p;
+	size_t first = nl ? (size_t)(nl - entry) : strlen(entry);
+
+	/* "[ts] trace_uprobe: error: MESSAGE": keep what follows the last "error: " */
+	while ((p = memmem(msg, first - (msg - entry), "error: ", 7)))
+		msg = p + 7;
+	err_msg("%s: %.*s", what, (int)(first - (msg - entry)), msg);
+	if (nl)
+		fprintf(stderr, "%s\n", nl + 1);
+}
+
+/*
  * session_set_filter - apply @filter to @ev in the instance; on rejection
  * show the kernel's error_log entry (or errno's meaning) and return -1
  */
@@ -142,13 +194,19 @@ int session_trace_pids(struct session *s, const char *list)
 	return -1;
 }
 
+/* Set option @id of the instance; -1, saying it could not enable @what, if it cannot. */
+static int enable_option(struct session *s, enum tracefs_option_id id, const char *what)
+{
+	if (!tracefs_option_enable(s->inst, id))
+		return 0;
+	err_msg("cannot enable %s: %s", what, strerror(errno));
+	return -1;
+}
+
 /* session_follow_forks - children of the traced tasks are traced too (event-fork) */
 int session_follow_forks(struct session *s)
 {
-	if (!tracefs_option_enable(s->inst, TRACEFS_OPTION_EVENT_FORK))
-		return 0;
-	err_msg("cannot enable the event-fork option: %s", strerror(errno));
-	return -1;
+	return enable_option(s, TRACEFS_OPTION_EVENT_FORK, "the event-fork option");
 }
 
 /* session_ignore_pid - never record events of @pid (the run's own process), where the kernel can */
@@ -173,10 +231,7 @@ int session_add_stack_trigger(struct session *s, const char *sys, const char *na
 /* session_user_stacks - a user stack after each user-space event */
 int session_user_stacks(struct session *s)
 {
-	if (!tracefs_option_enable(s->inst, TRACEFS_OPTION_USERSTACKTRACE))
-		return 0;
-	err_msg("cannot enable user stack traces: %s", strerror(errno));
-	return -1;
+	return enable_option(s, TRACEFS_OPTION_USERSTACKTRACE, "user stack traces");
 }
 
 /*
@@ -238,58 +293,6 @@ int session_open_marker(struct session *s, const char *into)
 	if (fd < 0)
 		err_msg("cannot open trace_marker_raw: %s", strerror(errno));
 	return fd;
-}
-
-/*
- * session_error_for - the newest error_log entry of @inst (NULL: the
- * top-level log, where probe definitions report) whose command mentions
- * @needle; other users' entries are never shown as ours
- */
-char *session_error_for(struct tracefs_instance *inst, const char *needle)
-{
-	char *all = tracefs_error_all(inst), *res = NULL, *p;
-
-	if (!all)
-		return NULL;
-	/* entries start with "[" (a timestamp) at the start of a line */
-	for (p = all; p; ) {
-		char *next = strstr(p + 1, "\n[");
-		size_t len = next ? (size_t)(next - p) : strlen(p);
-		char *entry = xstrndup(p, len);
-
-		if (strstr(entry, needle)) {
-			free(res);
-			res = entry;
-		} else {
-			free(entry);
-		}
-		p = next ? next + 1 : NULL;
-	}
-	free(all);
-	if (res) {
-		size_t n = strlen(res);
-
-		while (n && res[n - 1] == '\n')
-			res[--n] = '\0';
-	}
-	return res;
-}
-
-/*
- * session_print_kernel_error - "prog: WHAT: MESSAGE" and then the entry's
- * command and caret lines, from one error_log @entry
- */
-void session_print_kernel_error(const char *what, const char *entry)
-{
-	const char *nl = strchr(entry, '\n'), *msg = entry, *p;
-	size_t first = nl ? (size_t)(nl - entry) : strlen(entry);
-
-	/* "[ts] trace_uprobe: error: MESSAGE": keep what follows the last "error: " */
-	while ((p = memmem(msg, first - (msg - entry), "error: ", 7)))
-		msg = p + 7;
-	err_msg("%s: %.*s", what, (int)(first - (msg - entry)), msg);
-	if (nl)
-		fprintf(stderr, "%s\n", nl + 1);
 }
 
 /* session_define - write one probe definition into the run's group */

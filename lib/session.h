@@ -39,7 +39,5 @@ int define_probe(const char *line, const char *group, const char *event, bool us
 void session_destroy(struct session *s);
 int session_remove_group(const char *group);
 int session_cleanup_stale(bool report_live);
-void session_print_kernel_error(const char *what, const char *entry);
-char *session_error_for(struct tracefs_instance *inst, const char *needle);
 
 #endif
