@@ -23,12 +23,20 @@
 #define DEADLINE_NS	2000000000ULL	/* no answer after this: dropped */
 #define SUBMIT_ASKS	128		/* fills asked for: hand them over mid-round */
 
+/* A line that waits for its fills: its text and its spots are in the filler's FIFOs. */
+struct held_line {
+	size_t len;
+	unsigned int nspots;
+};
+
 struct filler {
 	struct companion comp;
 	struct fill_slots slots;
-	char *held;			/* held-back lines' text, oldest from held_start */
-	size_t held_start, held_end, held_cap;
-	size_t *line_lens;		/* their lengths, a ring: oldest at head */
+	char *text;			/* held-back lines' text, oldest from text_start */
+	size_t text_start, text_end, text_cap;
+	struct fill_spot *spots;	/* their fills, offsets in each line's text */
+	size_t spots_start, spots_end, spots_cap;
+	struct held_line *lines;	/* a ring: oldest at head */
 	unsigned int head, count, lcap;
 	const struct proctable *procs;	/* when processes exec'd and exited */
 	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
@@ -108,30 +116,17 @@ static void render(struct filler *f, struct fill_slot *s, struct outbuf *o)
 	fill_render(o, s, p ? p->exec_ts : 0, p ? p->exec_file : NULL, p ? p->exit_ts : 0);
 }
 
-/* The fill id of the mark at @mark: FILL_MARK_START, 8 hex digits, FILL_MARK_END. */
-static uint32_t mark_id(const char *mark)
-{
-	uint32_t id = 0;
-
-	for (int i = 1; i <= 8; i++) {
-		char c = mark[i];
-
-		id = id << 4 | (uint32_t)(c <= '9' ? c - '0' : c - 'a' + 10);
-	}
-	return id;
-}
-
 /*
  * A held-back line's fills: all answered (or given up) and past the stream?
  * With no room for new fills (@pressed) an answered line goes out without
  * waiting for the stream: an exec or exit before its read may then not be
  * named, and the value stays marked as the later read it is.
  */
-static bool line_ready(struct filler *f, const char *text, size_t len,
+static bool line_ready(struct filler *f, const struct fill_spot *spots, unsigned int n,
 		       unsigned long long stream_ns, unsigned long long now, bool pressed)
 {
-	for (const char *p = text; (p = memchr(p, FILL_MARK_START, len - (p - text))); p++) {
-		struct fill_slot *s = fill_slot_of(&f->slots, mark_id(p));
+	for (unsigned int i = 0; i < n; i++) {
+		struct fill_slot *s = fill_slot_of(&f->slots, spots[i].id);
 
 		if (!s || s->state == SLOT_DROPPED)
 			continue;
@@ -146,80 +141,95 @@ static bool line_ready(struct filler *f, const char *text, size_t len,
 	return true;
 }
 
-/* Write a held-back line with its annotations in place of the marks. */
-static void emit(struct filler *f, struct outbuf *o, const char *text, size_t len)
+/* The annotation of fill @id at the end of @o, also kept in a trace with -o. */
+static void put_fill(struct filler *f, struct outbuf *o, uint32_t id)
 {
-	const char *p = text, *end = text + len;
-	struct fill_slot *s;
-	size_t at;
+	struct fill_slot *s = fill_slot_of(&f->slots, id);
+	size_t at = o->len;
 
-	while (p < end) {
-		const char *m = memchr(p, FILL_MARK_START, end - p);
-		const char *close;
-		uint32_t id;
+	render(f, s, o);
+	if (!s)
+		return;
+	if (f->marker_fd >= 0) {
+		struct fill_marker mk = {
+			.event_ts = s->ts, .addr = s->addr, .pid = s->pid,
+			.field = s->field ? s->field : "", .text = o->buf + at,
+			.text_len = o->len - at,
+		};
 
-		if (!m) {
-			outbuf_add(o, p, end - p);
-			break;
-		}
-		outbuf_add(o, p, m - p);
-		id = mark_id(m);
-		close = memchr(m, FILL_MARK_END, end - m);
-		at = o->len;
-		s = fill_slot_of(&f->slots, id);
-		render(f, s, o);
-		if (s && f->marker_fd >= 0) {
-			struct fill_marker mk = {
-				.event_ts = s->ts, .addr = s->addr, .pid = s->pid,
-				.field = s->field ? s->field : "", .text = o->buf + at,
-				.text_len = o->len - at,
-			};
+		mk.field_len = strlen(mk.field);
+		marker_write_fill(f->marker_fd, &mk);
+	}
+	fill_slot_release(&f->slots, s);
+}
 
-			mk.field_len = strlen(mk.field);
-			marker_write_fill(f->marker_fd, &mk);
-		}
-		if (s)
-			fill_slot_release(&f->slots, s);
-		p = close ? close + 1 : end;
+/* Write a held-back line with its annotations at their spots. */
+static void emit(struct filler *f, struct outbuf *o, const char *text, size_t len,
+		 const struct fill_spot *spots, unsigned int n)
+{
+	size_t done = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		outbuf_add(o, text + done, spots[i].at - done);
+		done = spots[i].at;
+		put_fill(f, o, spots[i].id);
+	}
+	outbuf_add(o, text + done, len - done);
+}
+
+/* Room for @more items of @size at a FIFO's end: what is held moves to the front, or it grows. */
+static void fifo_room(void **buf, size_t *start, size_t *end, size_t *cap, size_t more,
+		      size_t size)
+{
+	if (*end + more <= *cap)
+		return;
+	if (*start) {
+		memmove(*buf, (char *)*buf + *start * size, (*end - *start) * size);
+		*end -= *start;
+		*start = 0;
+	}
+	if (*end + more > *cap) {
+		*cap = (*end + more) * 2;
+		*buf = xrealloc(*buf, *cap * size);
 	}
 }
 
 /*
- * filler_line - the line at @start.. of @out was just formatted: hold it
- * back if it carries fills, or if earlier lines are held back
+ * filler_line - the line at @start.. of @out was just formatted, with its
+ * fills' annotations due at @spots (offsets in @out): hold it back if it
+ * has any, or if earlier lines are held back
  */
-void filler_line(struct filler *f, struct outbuf *out, size_t start, bool has_fills)
+void filler_line(struct filler *f, struct outbuf *out, size_t start,
+		 const struct fill_spot *spots, unsigned int nspots)
 {
 	size_t len = out->len - start;
+	struct held_line *l;
 
-	if (!has_fills && !f->count)
+	if (!nspots && !f->count)
 		return;
 	if (f->count == f->lcap) {
 		unsigned int ncap = f->lcap ? f->lcap * 2 : 1024;
-		size_t *lens = xcalloc(ncap, sizeof(*lens));
+		struct held_line *lines = xcalloc(ncap, sizeof(*lines));
 
 		for (unsigned int i = 0; i < f->count; i++)
-			lens[i] = f->line_lens[(f->head + i) % f->lcap];
-		free(f->line_lens);
-		f->line_lens = lens;
+			lines[i] = f->lines[(f->head + i) % f->lcap];
+		free(f->lines);
+		f->lines = lines;
 		f->head = 0;
 		f->lcap = ncap;
 	}
-	if (f->held_end + len > f->held_cap) {
-		/* move the held text to the front, or grow */
-		if (f->held_start) {
-			memmove(f->held, f->held + f->held_start, f->held_end - f->held_start);
-			f->held_end -= f->held_start;
-			f->held_start = 0;
-		}
-		if (f->held_end + len > f->held_cap) {
-			f->held_cap = (f->held_end + len) * 2;
-			f->held = xrealloc(f->held, f->held_cap);
-		}
-	}
-	memcpy(f->held + f->held_end, out->buf + start, len);
-	f->held_end += len;
-	f->line_lens[(f->head + f->count) % f->lcap] = len;
+	fifo_room((void **)&f->text, &f->text_start, &f->text_end, &f->text_cap, len, 1);
+	memcpy(f->text + f->text_end, out->buf + start, len);
+	f->text_end += len;
+	fifo_room((void **)&f->spots, &f->spots_start, &f->spots_end, &f->spots_cap, nspots,
+		  sizeof(*f->spots));
+	for (unsigned int i = 0; i < nspots; i++)
+		f->spots[f->spots_end++] = (struct fill_spot) {
+			.at = spots[i].at - start, .id = spots[i].id,
+		};
+	l = &f->lines[(f->head + f->count) % f->lcap];
+	l->len = len;
+	l->nspots = nspots;
 	f->count++;
 	out->len = start;
 	/* a long round: the companion starts on the first reads meanwhile */
@@ -239,18 +249,20 @@ void filler_flush(struct filler *f, struct outbuf *out, unsigned long long strea
 		return;
 	companion_receive(&f->comp, fill_slots_take_answers, &f->slots);
 	while (f->count) {
-		char *text = f->held + f->held_start;
-		size_t len = f->line_lens[f->head];
+		const struct held_line *l = &f->lines[f->head];
+		const struct fill_spot *spots = f->spots + f->spots_start;
 
-		if (!all && !line_ready(f, text, len, stream_ns, now, fill_slots_short(&f->slots, 4)))
+		if (!all && !line_ready(f, spots, l->nspots, stream_ns, now,
+					fill_slots_short(&f->slots, 4)))
 			break;
-		emit(f, out, text, len);
-		f->held_start += len;
+		emit(f, out, f->text + f->text_start, l->len, spots, l->nspots);
+		f->text_start += l->len;
+		f->spots_start += l->nspots;
 		f->head = (f->head + 1) % f->lcap;
 		f->count--;
 	}
 	if (!f->count)
-		f->held_start = f->held_end = 0;
+		f->text_start = f->text_end = f->spots_start = f->spots_end = 0;
 }
 
 /* filler_set_marker_fd - also write each fill into a ring buffer (trace_marker_raw) */
@@ -269,7 +281,8 @@ void filler_stop(struct filler *f)
 		err_msg("%llu of %llu fills dropped (the reader fell behind)", f->slots.dropped,
 			f->slots.asked);
 	fill_slots_free(&f->slots);
-	free(f->held);
-	free(f->line_lens);
+	free(f->text);
+	free(f->spots);
+	free(f->lines);
 	free(f);
 }

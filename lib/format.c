@@ -88,7 +88,8 @@ struct formatter {
 	struct cpu_state *cpus;		/* the last event of each CPU, for its stacks */
 	int ncpus;
 	struct fill_hook fill;		/* the companion, if any */
-	int line_fills;			/* fills asked for by the last record */
+	struct fill_spot *spots;	/* the last record's fills, where they go in out */
+	unsigned int nspots, spots_cap;
 };
 
 /* A stack record belongs to the event just before it on the same CPU. */
@@ -148,6 +149,7 @@ void formatter_free(struct formatter *f)
 	for (int i = 0; i < f->nplans; i++)
 		plan_free(f->plans[i]);
 	free(f->plans);
+	free(f->spots);
 	trace_seq_destroy(&f->seq);
 	free(f->cpus);
 	free(f);
@@ -704,8 +706,8 @@ static bool put_data_loc_string(struct formatter *f, struct tep_record *rec,
 }
 
 /*
- * Ask the companion for a value at @addr of the event's process and leave
- * a mark where its annotation goes; @kcap: what the kernel captured of it.
+ * Ask the companion for a value at @addr of the event's process and note
+ * the spot where its annotation goes; @kcap: what the kernel captured of it.
  */
 static void ask_fill(struct formatter *f, struct tep_record *rec, const char *field,
 		     unsigned long long addr, int kind, unsigned int max,
@@ -735,10 +737,11 @@ static void ask_fill(struct formatter *f, struct tep_record *rec, const char *fi
 	if (!id)
 		return;		/* the hook wrote the value itself (a report) */
 	outbuf_putc(f->out, ' ');
-	outbuf_putc(f->out, FILL_MARK_START);
-	outbuf_num(f->out, id, 16, 8, '0', false);
-	outbuf_putc(f->out, FILL_MARK_END);
-	f->line_fills++;
+	if (f->nspots == f->spots_cap) {
+		f->spots_cap = f->spots_cap ? f->spots_cap * 2 : 16;
+		f->spots = xrealloc(f->spots, f->spots_cap * sizeof(*f->spots));
+	}
+	f->spots[f->nspots++] = (struct fill_spot) { .at = f->out->len, .id = id };
 }
 
 static void print_probe(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
@@ -936,10 +939,10 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 	struct event_plan *p;
 	int pid;
 
+	f->nspots = 0;
 	if (!ev || rec->size < 8)
 		return;
 	p = plan_for(f, ev);
-	f->line_fills = 0;
 	if (!p)
 		return;
 	if (p->kind == PLAN_RAW_DATA) {
@@ -992,10 +995,11 @@ void formatter_set_fills(struct formatter *f, const struct fill_hook *hook)
 	f->fill = *hook;
 }
 
-/* formatter_line_fills - how many fills the last record's line waits for */
-int formatter_line_fills(const struct formatter *f)
+/* formatter_line_fills - the fills the last record's line waits for, and where they go */
+unsigned int formatter_line_fills(const struct formatter *f, const struct fill_spot **spots)
 {
-	return f->line_fills;
+	*spots = f->spots;
+	return f->nspots;
 }
 
 /* format_column_header - the kernel's column legend (-H) */

@@ -26,7 +26,7 @@ void formatter_free(struct formatter *f);
 void formatter_record(struct formatter *f, struct tep_record *rec);
 void formatter_skip(struct formatter *f, struct tep_record *rec);
 void formatter_set_fills(struct formatter *f, const struct fill_hook *hook);
-int formatter_line_fills(const struct formatter *f);
+unsigned int formatter_line_fills(const struct formatter *f, const struct fill_spot **spots);
 bool formatter_is_marker(struct formatter *f, struct tep_record *rec, unsigned int *id,
 			 const void **payload, unsigned int *len);
 void format_column_header(struct outbuf *o);

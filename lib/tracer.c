@@ -43,9 +43,6 @@ struct tracer {
 	struct filler *filler;		/* the companion reader, if any */
 	struct datfile *dat;		/* -o */
 	int marker_fd;			/* where fill records go, or -1 */
-	unsigned long long stream_ns;	/* everything before this time has been read */
-	unsigned long long events;
-	unsigned long long last_cmdline_load;
 };
 
 /* The system (group) of spec @ps's event in this run. */
@@ -272,6 +269,8 @@ static int flush_out(struct tracer *t)
 static bool on_record(struct tep_record *rec, void *ctx)
 {
 	struct tracer *t = ctx;
+	const struct fill_spot *spots;
+	unsigned int nspots;
 	size_t start;
 	int pid;
 
@@ -291,10 +290,10 @@ static bool on_record(struct tep_record *rec, void *ctx)
 	}
 	start = t->out.len;
 	formatter_record(t->fmt, rec);
-	t->events++;
 	if (!t->filler)
 		return true;
-	filler_line(t->filler, &t->out, start, formatter_line_fills(t->fmt) > 0);
+	nspots = formatter_line_fills(t->fmt, &spots);
+	filler_line(t->filler, &t->out, start, spots, nspots);
 	return filler_has_room(t->filler);
 }
 
