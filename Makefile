@@ -77,7 +77,9 @@ $(BUILD)/plugins/plugin_ktprobe.so: share/plugin/plugin_ktprobe.c lib/marker.c l
 $(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | $(BUILD)/lib
 	$(CC) $(KTP_CFLAGS) $(CFLAGS) -c -o $@ $<
 
+# made anew: ar would keep the members of files that are gone
 $(BUILD)/libktprobe.a: $(LIB_OBJS)
+	rm -f $@
 	$(AR) rcs $@ $^
 
 $(OUT)/%: bin/%.c $(BUILD)/libktprobe.a $(wildcard lib/*.h)

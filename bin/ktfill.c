@@ -11,24 +11,76 @@
  *                         own, with the values filled in
  */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <tracefs.h>
 
+#include "cli.h"
 #include "fill_worker.h"
-#include "kfeatures.h"
 #include "probe_spec.h"
 #include "session.h"
 #include "tracer.h"
 #include "utils.h"
 
-enum { OPT_SERVE = 256, OPT_STRING_LIMIT, OPT_HELP, OPT_INTO };
+/* What ktfill's command line sets. */
+struct settings {
+	struct tracer_opts run;
+	const char *filter;		/* -f: for every event */
+	bool serve;			/* --serve: be ktprobe's reader */
+};
 
-static void usage(FILE *f)
+/* --into INSTANCE: a tracefs instance's name, one path component */
+static int set_into(void *settings, const char *instance)
 {
-	fprintf(f,
+	struct settings *s = settings;
+
+	if (str_has_control(instance) || strchr(instance, '/')) {
+		err_msg("--into: '%s' is no instance name", instance);
+		return -1;
+	}
+	s->run.fills_into = instance;
+	return 0;
+}
+
+/* --serve: the rest of the command line does not matter */
+static int set_serve(void *settings, const char *arg)
+{
+	(void)arg;
+	((struct settings *)settings)->serve = true;
+	return 1;
+}
+
+#define FIELD(f) offsetof(struct settings, f)
+
+/* ktfill's options, in the order of the usage. */
+static const struct cli_option options[] = {
+	{ 'd', .arg = "SECS", .kind = CLI_SECONDS, .field = FIELD(run.duration),
+	  .help = "trace for SECS seconds, then exit" },
+	{ 'p', .arg = "PID", .kind = CLI_ID, .field = FIELD(run.pid), .what = "a process id",
+	  .help = "only the threads of process PID" },
+	{ 'L', .arg = "TID", .kind = CLI_ID, .field = FIELD(run.tid), .what = "a process id",
+	  .help = "only thread TID" },
+	{ 'b', .arg = "KB", .kind = CLI_BUFFER_KB, .field = FIELD(run.buffer_kb),
+	  .help = "ring buffer size per CPU, in KB (default 4096)" },
+	{ 'f', .arg = "FILTER", .kind = CLI_TEXT, .field = FIELD(filter),
+	  .help = "the kernel filter for every event" },
+	{ CLI_LONG_ONLY + 0, "string-limit", .arg = "N", .kind = CLI_LENGTH,
+	  .field = FIELD(run.string_limit),
+	  .help = "read at most N bytes of strings that are not file names (32)" },
+	{ CLI_LONG_ONLY + 1, "into", .arg = "INSTANCE", .kind = CLI_CALL, .call = set_into,
+	  .help = "also write each fill as a record into that tracefs instance\n"
+		  "(one trace-cmd records: -B INSTANCE; \"top\": the top level)" },
+	{ 'q', .kind = CLI_SET, .field = FIELD(run.quiet),
+	  .help = "print no event lines (with --into)" },
+	{ CLI_LONG_ONLY + 2, "serve", .kind = CLI_CALL, .call = set_serve,
+	  .help = "be ktprobe's reader: fill requests on stdin, answers on stdout" },
+	{ 'h', "help", .kind = CLI_HELP, .help = "this help" },
+};
+
+static const struct cli_program program = {
+	.synopsis =
 "usage: ktfill [-q] [-d SECS] [-p PID | -L TID] [-b KB] [-f FILTER] [--string-limit N]\n"
 "              [--into INSTANCE] SYSTEM:EVENT...\n"
 "       ktfill --serve\n"
@@ -36,139 +88,54 @@ static void usage(FILE *f)
 "Traces existing events (tracepoints, or probes another tool defined)\n"
 "in a tracefs instance of its own, and fills in the user\n"
 "memory they point to: file names, argv, strings the kernel could not read.\n"
-"\n"
-"  -d SECS        trace for SECS seconds, then exit\n"
-"  -p PID         only the threads of process PID\n"
-"  -L TID         only thread TID\n"
-"  -b KB          ring buffer size per CPU, in KB (default 4096)\n"
-"  -f FILTER      the kernel filter for every event\n"
-"  --string-limit N  read at most N bytes of strings that are not file names (32)\n"
-"  --into INSTANCE   also write each fill as a record into that tracefs instance\n"
-"                 (one trace-cmd records: -B INSTANCE; \"top\": the top level)\n"
-"  -q             print no event lines (with --into)\n"
-"  --serve        be ktprobe's reader: fill requests on stdin, answers on stdout\n"
-"  -h, --help     this help\n"
-"see ktfill(8)\n");
-}
-
-static int parse_pid(const char *s, pid_t *out)
-{
-	unsigned long long v;
-
-	if (parse_u64(s, &v) || !v || v > 0x3fffffff)
-		return -1;
-	*out = (pid_t)v;
-	return 0;
-}
+"\n",
+	.epilogue = "see ktfill(8)\n",
+	.opts = options,
+	.nopts = ARRAY_SIZE(options),
+};
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "serve", no_argument, NULL, OPT_SERVE },
-		{ "string-limit", required_argument, NULL, OPT_STRING_LIMIT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "into", required_argument, NULL, OPT_INTO },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct tracer_opts run = { .out = stdout, .tool = "ktfill" };
+	struct settings s = { .run = { .out = stdout, .tool = "ktfill" } };
 	struct probe_spec *specs = NULL;
-	const char *filter = NULL;
-	unsigned long long v;
-	char *end;
-	int opt, n = 0, ret = 2;
+	int n = 0, ret;
 
 	ktp_prog = "ktfill";
-	while ((opt = getopt_long(argc, argv, "hqd:p:L:b:f:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case OPT_SERVE:
-			return fill_worker_run(0, 1) ? 1 : 0;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case 'd':
-			run.duration = strtod(optarg, &end);
-			if (*end || run.duration <= 0) {
-				err_msg("-d: '%s' is not a positive number of seconds", optarg);
-				return 2;
-			}
-			break;
-		case 'p':
-		case 'L':
-			if (parse_pid(optarg, opt == 'p' ? &run.pid : &run.tid)) {
-				err_msg("-%c: '%s' is not a process id", opt, optarg);
-				return 2;
-			}
-			break;
-		case 'b':
-			if (parse_u64(optarg, &v) || !v || v > (1ULL << 30)) {
-				err_msg("-b: '%s' is not a buffer size in KB", optarg);
-				return 2;
-			}
-			run.buffer_kb = v;
-			break;
-		case 'f':
-			filter = optarg;
-			break;
-		case 'q':
-			run.quiet = true;
-			break;
-		case OPT_INTO:
-			if (str_has_control(optarg) || strchr(optarg, '/')) {
-				err_msg("--into: '%s' is no instance name", optarg);
-				return 2;
-			}
-			run.fills_into = optarg;
-			break;
-		case OPT_STRING_LIMIT:
-			if (parse_u64(optarg, &v) || !v || v > 65536) {
-				err_msg("--string-limit: '%s' is not a length from 1 to 65536", optarg);
-				return 2;
-			}
-			run.string_limit = v;
-			break;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind == argc || (run.pid && run.tid)) {
-		usage(stderr);
+	ret = cli_parse(&program, argc, argv, &s);
+	if (s.serve)
+		return fill_worker_run(0, 1) ? 1 : 0;
+	if (ret)
+		return ret > 0 ? 0 : 2;
+	if (optind == argc || (s.run.pid && s.run.tid)) {
+		cli_usage(&program, stderr);
 		return 2;
 	}
 	ret = 1;
-	if (geteuid() != 0) {
-		err_msg("tracing needs root (tracefs is root-only)");
+	if (cli_need_tracefs(NULL))
 		goto out;
-	}
-	if (session_tracefs_mounted(true) < 0 || !tracefs_tracing_dir()) {
-		err_msg("tracefs is not mounted and mounting it failed");
-		goto out;
-	}
 	specs = xcalloc(argc - optind, sizeof(*specs));
-	for (; optind < argc; optind++, n++) {
+	for (; optind < argc; optind++) {
+		struct probe_spec *ps = &specs[n++];	/* freed at out, even half-parsed */
 		char *text = xasprintf("%s%s", str_starts(argv[optind], "t:") ? "" : "t:",
 				       argv[optind]);
-		int err = probe_spec_parse(text, &specs[n]);
+		int err = probe_spec_parse(text, ps);
 
 		free(text);
 		if (err)
 			goto out;
-		if (filter) {
-			if (str_has_control(filter)) {
-				err_msg("filter contains a control character: refused");
+		if (s.filter) {
+			if (cli_check_filter(s.filter))
 				goto out;
-			}
-			specs[n].filter = xstrdup(filter);
+			ps->filter = xstrdup(s.filter);
 		}
-		if (!tracefs_event_file_exists(NULL, specs[n].system, specs[n].event, "format")) {
-			err_msg("no event %s:%s", specs[n].system, specs[n].event);
-			n++;
+		if (!tracefs_event_file_exists(NULL, ps->system, ps->event, "format")) {
+			err_msg("no event %s:%s", ps->system, ps->event);
 			goto out;
 		}
 	}
 	signals_install();
 	session_cleanup_stale(false);
-	ret = tracer_run(specs, n, &run);
+	ret = tracer_run(specs, n, &s.run);
 out:
 	for (int i = 0; specs && i < n; i++)
 		probe_spec_free(&specs[i]);

@@ -3,17 +3,17 @@
  * ktprobe - trace kernel and user functions and tracepoints with ftrace
  * alone: probe specs in, ftrace-style event lines out.
  */
-#include <errno.h>
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 #include <tracefs.h>
 
 #include "arch.h"
 #include "binpath.h"
-#include "elf_sym.h"
+#include "binsym.h"
+#include "cli.h"
 #include "kfeatures.h"
 #include "keep.h"
 #include "probe_spec.h"
@@ -23,18 +23,8 @@
 #include "utils.h"
 
 #define KTPROBE_VERSION "0.1"
-
-enum {
-	OPT_ARCH = 256,
-	OPT_CLEANUP,
-	OPT_VERSION,
-	OPT_REGISTERS,
-	OPT_NO_FILL,
-	OPT_STRING_LIMIT,
-	OPT_KEEP,
-	OPT_LIST_KEPT,
-	OPT_REMOVE_KEPT,
-};
+/* what works without root, for the error that says tracing needs it */
+#define WITHOUT_ROOT "-n and -l work without it"
 
 struct cli {
 	struct strv specs;		/* -e SPEC and the positional SPEC */
@@ -47,9 +37,104 @@ struct cli {
 	struct tracer_opts run;
 };
 
-static void usage(FILE *f)
+/* -e SPEC */
+static int add_spec(void *settings, const char *spec)
 {
-	fprintf(f,
+	struct cli *c = settings;
+
+	strv_push(&c->specs, xstrdup(spec));
+	strv_push(&c->filters, xstrdup(""));
+	return 0;
+}
+
+/* -f FILTER, for the -e SPEC before it */
+static int add_filter(void *settings, const char *filter)
+{
+	struct cli *c = settings;
+
+	if (!c->specs.n || *c->filters.v[c->filters.n - 1]) {
+		err_msg("-f FILTER must follow an -e SPEC (one filter each)");
+		return -1;
+	}
+	free(c->filters.v[c->filters.n - 1]);
+	c->filters.v[c->filters.n - 1] = xstrdup(filter);
+	return 0;
+}
+
+/* --remove-kept[=GROUP] */
+static int remove_kept(void *settings, const char *group)
+{
+	struct cli *c = settings;
+
+	c->remove_kept = true;
+	c->remove_group = group;
+	return 0;
+}
+
+/* --version */
+static int print_version(void *settings, const char *arg)
+{
+	(void)settings;
+	(void)arg;
+	printf("ktprobe %s\n", KTPROBE_VERSION);
+	return 1;
+}
+
+#define FIELD(f) offsetof(struct cli, f)
+
+/* ktprobe's options, in the order of the usage. */
+static const struct cli_option options[] = {
+	{ 'e', .arg = "SPEC", .kind = CLI_CALL, .call = add_spec,
+	  .help = "trace SPEC too (repeatable: entry and return together)" },
+	{ 'f', .arg = "FILTER", .kind = CLI_CALL, .call = add_filter,
+	  .help = "filter for the preceding -e SPEC (kernel filter syntax)" },
+	{ 'd', .alias = "duration", .arg = "SECS", .kind = CLI_SECONDS, .field = FIELD(run.duration),
+	  .help = "trace for SECS seconds, then exit" },
+	{ 'p', .alias = "pid", .arg = "PID", .kind = CLI_ID, .field = FIELD(run.pid),
+	  .what = "a process id", .help = "only the threads of process PID (and threads it creates)" },
+	{ 'L', .alias = "tid", .arg = "TID", .kind = CLI_ID, .field = FIELD(run.tid),
+	  .what = "a thread id", .help = "only thread TID" },
+	{ 'b', .arg = "KB", .kind = CLI_BUFFER_KB, .field = FIELD(run.buffer_kb),
+	  .help = "ring buffer size per CPU, in KB (default 4096)" },
+	{ 'o', .alias = "output", .arg = "FILE", .kind = CLI_TEXT, .field = FIELD(run.output),
+	  .help = "also write the events and fills to FILE, a trace.dat" },
+	{ 's', .kind = CLI_SET, .field = FIELD(run.stacks),
+	  .help = "stack traces (kernel stacks; user stacks for uprobes)" },
+	{ 'H', .kind = CLI_SET, .field = FIELD(run.headers), .help = "print column headers" },
+	{ 'v', .kind = CLI_SET, .field = FIELD(run.show_format),
+	  .help = "print the events' formats, then exit" },
+	{ 'n', .alias = "dry-run", .kind = CLI_SET, .field = FIELD(dry_run),
+	  .help = "dry run: print the definitions that would be written" },
+	{ 'F', .kind = CLI_SET, .field = FIELD(force),
+	  .help = "force: skip the check that a kernel function is traceable" },
+	{ 'l', .alias = "list", .arg = "BINARY", .kind = CLI_TEXT, .field = FIELD(list_bin),
+	  .help = "list the functions of BINARY that can be probed" },
+	{ CLI_LONG_ONLY + 0, "arch", .arg = "ARCH", .kind = CLI_TEXT, .field = FIELD(arch),
+	  .help = "write the probes for ARCH (with -n): x86_64 i386 arm64 arm\n"
+		  "riscv64 powerpc64 s390x loongarch64 mips64" },
+	{ CLI_LONG_ONLY + 1, "cleanup", .kind = CLI_SET, .field = FIELD(cleanup),
+	  .help = "remove what dead ktprobe runs left in tracefs" },
+	{ CLI_LONG_ONLY + 2, "keep", .kind = CLI_SET, .field = FIELD(keep),
+	  .help = "define the probes and leave them (group: GRP of p:GRP/NAME, else\n"
+		  "ktprobe) for trace-cmd record -e GROUP; no tracing here" },
+	{ CLI_LONG_ONLY + 3, "list-kept", .kind = CLI_SET, .field = FIELD(list_kept),
+	  .help = "the kept probes that still exist" },
+	{ CLI_LONG_ONLY + 4, "remove-kept", .arg = "[=GROUP]", .kind = CLI_CALL, .call = remove_kept,
+	  .help = "remove the kept probes (of GROUP)" },
+	{ CLI_LONG_ONLY + 5, "registers", .kind = CLI_SET, .field = FIELD(registers),
+	  .help = "list ARCH's registers, argument registers and return register" },
+	{ CLI_LONG_ONLY + 6, "no-fill", .kind = CLI_SET, .field = FIELD(run.no_fill),
+	  .help = "do not read user memory after events (the companion, ktfill)" },
+	{ CLI_LONG_ONLY + 7, "string-limit", .arg = "N", .kind = CLI_LENGTH,
+	  .field = FIELD(run.string_limit),
+	  .help = "read at most N bytes of strings that are not file names (32)" },
+	{ 'h', "help", .kind = CLI_HELP, .help = "this help" },
+	{ CLI_LONG_ONLY + 8, "version", .kind = CLI_CALL, .call = print_version, .same_line = true,
+	  .help = "print the version" },
+};
+
+static const struct cli_program program = {
+	.synopsis =
 "usage: ktprobe [-FhHsvn] [-d SECS] [-p PID] [-L TID] [-b KB] [-o FILE] [--arch ARCH]\n"
 "               {SPEC [FILTER] | -e SPEC [-f FILTER] ...}\n"
 "       ktprobe -l BINARY [-p PID]\n"
@@ -62,60 +147,20 @@ static void usage(FILE *f)
 "SPEC (user):       p:BIN:SYM[+OFFS] [ARGS]   r:BIN:SYM [ARGS]   p:BIN:0xOFFSET\n"
 "                   p:[GRP/]NAME BIN:SYM [ARGS]  (BIN: path, program on PATH, or libc)\n"
 "SPEC (tracepoint): t:SYSTEM:EVENT\n"
-"ARGS:              kernel fetchargs, named (file=+0(%%si):string) or not (arg1, ...);\n"
+"ARGS:              kernel fetchargs, named (file=+0(%si):string) or not (arg1, ...);\n"
 "                   $argN and other architectures' registers are translated\n"
-"\n"
-"  -e SPEC        trace SPEC too (repeatable: entry and return together)\n"
-"  -f FILTER      filter for the preceding -e SPEC (kernel filter syntax)\n"
-"  -d SECS        trace for SECS seconds, then exit\n"
-"  -p PID         only the threads of process PID (and threads it creates)\n"
-"  -L TID         only thread TID\n"
-"  -b KB          ring buffer size per CPU, in KB (default 4096)\n"
-"  -o FILE        also write the events and fills to FILE, a trace.dat\n"
-"  -s             stack traces (kernel stacks; user stacks for uprobes)\n"
-"  -H             print column headers\n"
-"  -v             print the events' formats, then exit\n"
-"  -n             dry run: print the definitions that would be written\n"
-"  -F             force: skip the check that a kernel function is traceable\n"
-"  -l BINARY      list the functions of BINARY that can be probed\n"
-"  --arch ARCH    write the probes for ARCH (with -n): x86_64 i386 arm64 arm\n"
-"                 riscv64 powerpc64 s390x loongarch64 mips64\n"
-"  --cleanup      remove what dead ktprobe runs left in tracefs\n"
-"  --keep         define the probes and leave them (group: GRP of p:GRP/NAME, else\n"
-"                 ktprobe) for trace-cmd record -e GROUP; no tracing here\n"
-"  --list-kept    the kept probes that still exist\n"
-"  --remove-kept[=GROUP]  remove the kept probes (of GROUP)\n"
-"  --registers    list ARCH's registers, argument registers and return register\n"
-"  --no-fill      do not read user memory after events (the companion, ktfill)\n"
-"  --string-limit N  read at most N bytes of strings that are not file names (32)\n"
-"  -h, --help     this help      --version  print the version\n"
+"\n",
+	.epilogue =
 "\n"
 "examples:\n"
 "  ktprobe 't:syscalls:sys_enter_openat'\n"
 "  ktprobe 'p:bash:readline'    ktprobe 'r:bash:readline +0($retval):string'\n"
 "  ktprobe 'p:libc:malloc size=$arg1:u64' 'size > 4096'\n"
-"  ktprobe 'p:do_sys_open file=+0(%%si):string'\n"
-"see ktprobe(8)\n");
-}
-
-static int parse_seconds(const char *s, double *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtod(s, &end);
-	return errno || *end || *out <= 0 ? -1 : 0;
-}
-
-static int parse_pid(const char *s, pid_t *out)
-{
-	unsigned long long v;
-
-	if (parse_u64(s, &v) || !v || v > 0x3fffffff)
-		return -1;
-	*out = (pid_t)v;
-	return 0;
-}
+"  ktprobe 'p:do_sys_open file=+0(%si):string'\n"
+"see ktprobe(8)\n",
+	.opts = options,
+	.nopts = ARRAY_SIZE(options),
+};
 
 /* Whether a positional argument starts like a SPEC (p: r5: t: "p "), not a FILTER. */
 static bool looks_like_spec(const char *arg)
@@ -133,110 +178,19 @@ static bool looks_like_spec(const char *arg)
 	return *p == ':' || *p == ' ' || *p == '\0';
 }
 
+/* The command line into @c: 0, 1 when done (-h, --version), -1 after an error. */
 static int parse_cli(int argc, char **argv, struct cli *c)
 {
-	static const struct option longopts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ "arch", required_argument, NULL, OPT_ARCH },
-		{ "cleanup", no_argument, NULL, OPT_CLEANUP },
-		{ "version", no_argument, NULL, OPT_VERSION },
-		{ "registers", no_argument, NULL, OPT_REGISTERS },
-		{ "no-fill", no_argument, NULL, OPT_NO_FILL },
-		{ "keep", no_argument, NULL, OPT_KEEP },
-		{ "list-kept", no_argument, NULL, OPT_LIST_KEPT },
-		{ "remove-kept", optional_argument, NULL, OPT_REMOVE_KEPT },
-		{ "string-limit", required_argument, NULL, OPT_STRING_LIMIT },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "pid", required_argument, NULL, 'p' },
-		{ "tid", required_argument, NULL, 'L' },
-		{ "list", required_argument, NULL, 'l' },
-		{ "output", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
-	};
-	unsigned long long kb;
-	int opt;
+	int ret;
 
 	c->run.out = stdout;
-	while ((opt = getopt_long(argc, argv, "FhHsvnd:p:L:l:b:e:f:o:", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'F': c->force = true; break;
-		case 'H': c->run.headers = true; break;
-		case 's': c->run.stacks = true; break;
-		case 'v': c->run.show_format = true; break;
-		case 'n': c->dry_run = true; break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		case OPT_VERSION:
-			printf("ktprobe %s\n", KTPROBE_VERSION);
-			exit(0);
-		case 'd':
-			if (parse_seconds(optarg, &c->run.duration)) {
-				err_msg("-d: '%s' is not a positive number of seconds", optarg);
-				return -1;
-			}
-			break;
-		case 'p':
-			if (parse_pid(optarg, &c->run.pid)) {
-				err_msg("-p: '%s' is not a process id", optarg);
-				return -1;
-			}
-			break;
-		case 'L':
-			if (parse_pid(optarg, &c->run.tid)) {
-				err_msg("-L: '%s' is not a thread id", optarg);
-				return -1;
-			}
-			break;
-		case 'b':
-			if (parse_u64(optarg, &kb) || !kb || kb > (1ULL << 30)) {
-				err_msg("-b: '%s' is not a buffer size in KB", optarg);
-				return -1;
-			}
-			c->run.buffer_kb = kb;
-			break;
-		case 'l': c->list_bin = optarg; break;
-		case 'o': c->run.output = optarg; break;
-		case 'e':
-			strv_push(&c->specs, xstrdup(optarg));
-			strv_push(&c->filters, xstrdup(""));
-			break;
-		case 'f':
-			if (!c->specs.n || *c->filters.v[c->filters.n - 1]) {
-				err_msg("-f FILTER must follow an -e SPEC (one filter each)");
-				return -1;
-			}
-			free(c->filters.v[c->filters.n - 1]);
-			c->filters.v[c->filters.n - 1] = xstrdup(optarg);
-			break;
-		case OPT_ARCH: c->arch = optarg; break;
-		case OPT_CLEANUP: c->cleanup = true; break;
-		case OPT_REGISTERS: c->registers = true; break;
-		case OPT_NO_FILL: c->run.no_fill = true; break;
-		case OPT_KEEP: c->keep = true; break;
-		case OPT_LIST_KEPT: c->list_kept = true; break;
-		case OPT_REMOVE_KEPT:
-			c->remove_kept = true;
-			c->remove_group = optarg;
-			break;
-		case OPT_STRING_LIMIT:
-			if (parse_u64(optarg, &kb) || !kb || kb > 65536) {
-				err_msg("--string-limit: '%s' is not a length from 1 to 65536", optarg);
-				return -1;
-			}
-			c->run.string_limit = kb;
-			break;
-		default:
-			usage(stderr);
-			return -1;
-		}
-	}
+	ret = cli_parse(&program, argc, argv, c);
+	if (ret)
+		return ret;
 	/* perf-tools: SPEC [FILTER]; with -e, positional specs and one FILTER for all */
 	for (bool had_e = c->specs.n > 0; optind < argc; optind++) {
 		if (looks_like_spec(argv[optind]) || (!had_e && !c->specs.n)) {
-			strv_push(&c->specs, xstrdup(argv[optind]));
-			strv_push(&c->filters, xstrdup(""));
+			add_spec(c, argv[optind]);
 		} else if (!c->filter_all) {
 			c->filter_all = xstrdup(argv[optind]);
 		} else {
@@ -247,21 +201,6 @@ static int parse_cli(int argc, char **argv, struct cli *c)
 	}
 	if (c->run.pid && c->run.tid) {
 		err_msg("-p and -L cannot be used together");
-		return -1;
-	}
-	return 0;
-}
-
-/* Root and a mounted tracefs (mounted here if need be), for anything live. */
-static int need_tracefs(void)
-{
-	if (geteuid() != 0) {
-		err_msg("tracing needs root (tracefs is root-only); -n and -l work without it");
-		return -1;
-	}
-	if (session_tracefs_mounted(true) < 0 || !tracefs_tracing_dir()) {
-		err_msg("tracefs is not mounted and mounting it failed "
-			"(mount -t tracefs nodev /sys/kernel/tracing): %s", strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -296,15 +235,6 @@ static int check_tracepoint(const struct probe_spec *ps)
 	return -1;
 }
 
-static int check_filter(const char *filter)
-{
-	if (str_has_control(filter)) {
-		err_msg("filter contains a control character (newline, tab, ...): refused");
-		return -1;
-	}
-	return 0;
-}
-
 static int resolve_specs(struct cli *c, struct probe_spec *specs, const struct resolve_opts *ro)
 {
 	for (int i = 0; i < c->specs.n; i++) {
@@ -314,7 +244,7 @@ static int resolve_specs(struct cli *c, struct probe_spec *specs, const struct r
 		    probe_spec_resolve(&specs[i], ro))
 			return -1;
 		if (filter) {
-			if (check_filter(filter))
+			if (cli_check_filter(filter))
 				return -1;
 			specs[i].filter = xstrdup(filter);
 		}
@@ -356,7 +286,7 @@ static int list_functions(const struct cli *c)
 
 	if (!path)
 		return 1;
-	ret = elf_list_functions(path, stdout);
+	ret = binsym_list_functions(path, stdout);
 	free(path);
 	return ret ? 1 : 0;
 }
@@ -365,7 +295,7 @@ static int cleanup_leftovers(void)
 {
 	int n;
 
-	if (need_tracefs())
+	if (cli_need_tracefs(WITHOUT_ROOT))
 		return 1;
 	n = session_cleanup_stale(true);
 	if (n == 0)
@@ -393,8 +323,12 @@ int main(int argc, char **argv)
 
 	if (argc > 1 && !strcmp(argv[1], "report"))
 		return report_command(argc, argv);
-	if (parse_cli(argc, argv, &c))
+	ret = parse_cli(argc, argv, &c);
+	if (ret) {
+		ret = ret > 0 ? 0 : 2;
 		goto out;
+	}
+	ret = 2;
 	if (c.list_bin) {
 		ret = list_functions(&c);
 		goto out;
@@ -404,7 +338,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (c.list_kept || c.remove_kept) {
-		ret = need_tracefs() ? 1 :
+		ret = cli_need_tracefs(WITHOUT_ROOT) ? 1 :
 		      c.list_kept ? (keep_list(stdout) ? 1 : 0) : (keep_remove(c.remove_group) ? 1 : 0);
 		goto out;
 	}
@@ -427,7 +361,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!c.specs.n) {
-		usage(stderr);
+		cli_usage(&program, stderr);
 		ret = 2;
 		goto out;
 	}
@@ -435,7 +369,7 @@ int main(int argc, char **argv)
 		err_msg("--arch %s differs from this machine's; use it with -n", ro.arch->name);
 		goto out;
 	}
-	if (!c.dry_run && need_tracefs())
+	if (!c.dry_run && cli_need_tracefs(WITHOUT_ROOT))
 		goto out;
 	/* a dry run looks at this kernel's tracefs only if it is there and no --arch */
 	if (c.arch || (c.dry_run && session_tracefs_mounted(false) != 1) || kfeatures_read(&kf))

@@ -291,21 +291,3 @@ void arch_describe(const struct arch_info *arch, FILE *f)
 	free(list);
 	strv_free(&regs);
 }
-
-/* arch_register_list - the accepted register names as one readable string */
-char *arch_register_list(const struct arch_info *arch)
-{
-	struct strv sv = { 0 };
-	char *s;
-
-	for (const struct arch_reg_range *r = arch->regs; r->name; r++) {
-		if (r->lo < 0)
-			strv_push(&sv, xasprintf("%%%s", r->name));
-		else
-			strv_push(&sv, xasprintf("%%%s%d..%%%s%d", r->name, r->lo,
-						 r->name, r->hi));
-	}
-	s = strv_join(&sv, " ", 100);
-	strv_free(&sv);
-	return s;
-}

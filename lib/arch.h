@@ -40,7 +40,6 @@ bool arch_has_register(const struct arch_info *arch, const char *reg);
 int arch_arg_count(const struct arch_info *arch, bool user);
 const char *arch_arg_register(const struct arch_info *arch, bool user, int n);
 int arch_register_arg_index(const struct arch_info *arch, bool user, const char *reg);
-char *arch_register_list(const struct arch_info *arch);
 void arch_describe(const struct arch_info *arch, FILE *f);
 
 #endif

@@ -18,6 +18,7 @@
 #include <tracefs.h>
 
 #include "fill.h"
+#include "fill_fields.h"
 #include "marker.h"
 #include "format.h"
 #include "utils.h"
@@ -29,7 +30,7 @@ struct plan_arg {
 	enum arg_kind kind;
 	int elem_size;
 	int count;			/* 0: scalar, else array length */
-	bool hidden;			/* ktprobe's own helper field (__k...) */
+	bool hidden;			/* ktprobe's own helper field (fill_fields.h) */
 	/* a string the kernel may fail to read: its pointer, for the companion */
 	struct tep_format_field *fill_ptr;
 	long long fill_off;
@@ -222,42 +223,37 @@ static struct plan_arg *arg_named(struct event_plan *p, const char *name)
 	return NULL;
 }
 
-/*
- * ktprobe's helper fields, added to its probes and hidden in the output:
- *   __kf<OFF>_<arg>  the pointer of string <arg>, read at +OFF ('m' = minus)
- *   __kv_<arg>       the kernel's own copy of @str <arg>, to verify a fill
- *   __kb<N>_<arg>    @hex<N> <arg>: N bytes; its first bytes if an array
- */
+/* ktprobe's helper fields (fill_fields.h): hidden, and attached to the argument they help. */
 static void attach_helpers(struct event_plan *p)
 {
 	for (int i = 0; i < p->nargs; i++) {
 		struct plan_arg *a = &p->args[i], *t;
-		const char *name = a->field->name, *under;
-		char *end;
+		struct fill_field ff;
 
-		if (!str_starts(name, "__k"))
+		if (!fill_field_is_helper(a->field->name))
 			continue;
 		a->hidden = true;
-		under = strchr(name + 3, '_');
-		if (!under || !(t = arg_named(p, under + 1)))
+		if (fill_field_parse(a->field->name, &ff) || !(t = arg_named(p, ff.arg)))
 			continue;
-		if (name[3] == 'f') {
-			bool minus = name[4] == 'm';
-
+		switch (ff.kind) {
+		case FILL_FIELD_POINTER:
 			t->fill_ptr = a->field;
-			t->fill_off = strtoll(name + 4 + minus, &end, 10) * (minus ? -1 : 1);
-		} else if (name[3] == 'v') {
+			t->fill_off = ff.offset;
+			break;
+		case FILL_FIELD_STRING:
 			t->user_kind = FILL_STRING;
 			t->user_len = FILL_PATH_MAX;
 			t->kcap = a->field;
 			t->verify = VERIFY_STRING;
-		} else if (name[3] == 'b') {
+			break;
+		case FILL_FIELD_BYTES:
 			t->user_kind = FILL_BYTES;
-			t->user_len = strtoul(name + 4, &end, 10);
+			t->user_len = ff.len;
 			if (a->count) {
 				t->kcap = a->field;
 				t->verify = VERIFY_PREFIX;
 			}
+			break;
 		}
 	}
 }

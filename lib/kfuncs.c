@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <limits.h>
 #include <tracefs.h>
 
 #include "kfuncs.h"
@@ -145,4 +147,13 @@ out:
 	free(black);
 	free(avail);
 	return ret;
+}
+
+/* kfunc_module_loaded - whether /sys/module/@name exists: "MOD:SYM" is then a module's symbol */
+bool kfunc_module_loaded(const char *name)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "/sys/module/%s", name);
+	return access(path, F_OK) == 0;
 }

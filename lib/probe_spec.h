@@ -2,6 +2,13 @@
 #ifndef KTP_PROBE_SPEC_H
 #define KTP_PROBE_SPEC_H
 
+/*
+ * A probe spec on its way to tracefs, in three steps, one file each:
+ * spec_parse.c reads the text (syntax only), spec_resolve.c resolves it for
+ * the machine it runs on (binaries, symbols, kernel features, registers),
+ * spec_define.c names the events and writes the definition line.
+ */
+
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -47,20 +54,22 @@ struct resolve_opts {
 	const struct arch_info *arch;
 	const struct kfeatures *kf;
 	pid_t pid;			/* -p, for library lookup in the maps */
-	bool quiet;			/* no notices on stderr */
 	bool dry_run;			/* -n: missing kernel features are notes */
 	bool force;			/* -F: no check that a kernel function is traceable */
 	bool foreign;			/* --arch: another machine's probes */
 	bool fills;			/* add the helper fields the companion needs */
 };
 
+/* spec_parse.c */
 int probe_spec_parse(const char *text, struct probe_spec *ps);
-int probe_spec_resolve(struct probe_spec *ps, const struct resolve_opts *ro);
-void probe_specs_name(struct probe_spec *specs, int n);
-char *probe_spec_definition(const struct probe_spec *ps, const char *group);
 bool probe_spec_is_dynamic(const struct probe_spec *ps);
 bool probe_spec_is_user(const struct probe_spec *ps);
 bool probe_spec_is_return(const struct probe_spec *ps);
 void probe_spec_free(struct probe_spec *ps);
+/* spec_resolve.c */
+int probe_spec_resolve(struct probe_spec *ps, const struct resolve_opts *ro);
+/* spec_define.c */
+void probe_specs_name(struct probe_spec *specs, int n);
+char *probe_spec_definition(const struct probe_spec *ps, const char *group);
 
 #endif

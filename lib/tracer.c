@@ -19,6 +19,7 @@
 #include "marker.h"
 #include "events.h"
 #include "fill.h"
+#include "fill_fields.h"
 #include "filler.h"
 #include "format.h"
 #include "outbuf.h"
@@ -312,7 +313,7 @@ static bool may_fill(const struct tracer *t)
 		if (!strcmp(ev->system, "syscalls") && str_starts(ev->name, "sys_enter_"))
 			return true;
 		for (struct tep_format_field *f = ev->format.fields; f; f = f->next)
-			if (str_starts(f->name, "__k"))
+			if (fill_field_is_helper(f->name))
 				return true;
 	}
 	return false;

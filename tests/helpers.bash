@@ -92,9 +92,10 @@ ktp_wait() {
 	KTP_PID=
 }
 
-# ktp_end: stop the background ktprobe with SIGINT and wait for it
+# ktp_end: stop the background ktprobe with SIGINT and wait for it; it reads
+# what is left in its buffers before it exits (so every event of a workload
+# that has ended is seen), then ends what its companion still reads
 ktp_end() {
-	sleep 0.2
 	kill -INT "$KTP_PID"
 	ktp_wait
 }

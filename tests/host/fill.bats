@@ -29,7 +29,8 @@ ANNOT='\[user (verified|unverified|changed|partly-verified) \+[0-9.]+(us|ms|s) '
 	pid=$!
 	ktp_bg -p "$pid" 't:syscalls:sys_enter_execve'
 	echo go >&$fd
-	sleep 0.5
+	# the new program waits for the second go until ktprobe has shown the exec
+	wait_for grep -q 'sys_execve' "$OUT"
 	echo go >&$fd
 	exec {fd}>&-
 	wait "$pid"
@@ -45,7 +46,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified) \+[0-9.]+(us|ms|s) '
 	"$PROGS/target_pie" -n 0 -x /bin/true
 	ktp_end
 	# either read before the exec or, after it, from the new program: never mixed up
-	grep -E 'target_pie-[0-9]+ .*sys_execve' "$OUT" | grep -qE 'argv: 0x[0-9a-f]+ \[user (unverified \+[0-9.]+(us|ms) \["/bin/true", "one", "two words"\]|after exec, from /proc/PID/cmdline .*|: the process (exec.d before the read|is gone))\]'
+	grep -E 'target_pie-[0-9]+ .*sys_execve' "$OUT" | grep -qE 'argv: 0x[0-9a-f]+ \[user( unverified \+[0-9.]+(us|ms) \["/bin/true", "one", "two words"\]| after exec, from /proc/PID/cmdline .*|: the process (exec.d before the read|is gone))\]'
 }
 
 @test "a workload that rewrites its buffer right after the syscall: fills are never the kernel's" {
@@ -150,7 +151,6 @@ ANNOT='\[user (verified|unverified|changed|partly-verified) \+[0-9.]+(us|ms|s) '
 	"$PROGS/target_pie" -n 0 -r 20 -z 300 >/dev/null
 	# a process that exits at once: read or not, its value is shown
 	"$PROGS/target_pie" -n 1 -s 'gone\n' >/dev/null
-	sleep 0.5
 	ktp_end
 	[ "$(grep -c 'probe_me: ' "$OUT")" -eq 21 ]
 	changed=0

@@ -82,7 +82,8 @@ load ../helpers
 	start=$(date +%s%N)
 	run -0 "$KTPROBE" -d 1 't:syscalls:sys_enter_openat' 'flags == 0x4242'
 	ms=$(( ($(date +%s%N) - start) / 1000000 ))
-	[ "$ms" -ge 1000 ] && [ "$ms" -lt 4000 ]
+	[ "$ms" -ge 1000 ]
+	[ "$ms" -lt 4000 ]
 	[[ "$output" =~ "tracing sys_enter_openat for 1 s" ]]
 }
 
@@ -95,7 +96,8 @@ load ../helpers
 		ktp_end
 		echo "-b '$b': $kb KB"
 		# the kernel rounds up to whole pages
-		[ "$kb" -ge "${b:-4096}" ] && [ "$kb" -lt $((${b:-4096} + 8)) ]
+		[ "$kb" -ge "${b:-4096}" ]
+		[ "$kb" -lt $((${b:-4096} + 8)) ]
 	done
 	[ "$(cat "$TRACEFS/buffer_size_kb")" = "$top" ]
 }

@@ -19,7 +19,7 @@ teardown_busy() {
 	for sig in INT TERM HUP; do
 		ktp_bg "p:$PROGS/target_pie:probe_me n=%si:s32"
 		[ -n "$(ktp_test_leftovers)" ]
-		sleep 0.3
+		wait_for grep -q 'probe_me: (0x' "$OUT"
 		kill -"$sig" "$KTP_PID"
 		ktp_wait
 		[ "$KTP_STATUS" -eq 0 ]

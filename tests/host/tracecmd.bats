@@ -12,6 +12,35 @@ teardown_file() {
 	"$KTPROBE" --remove-kept >/dev/null 2>&1 || true
 }
 
+# recording INSTANCE EVENT...: trace-cmd has enabled each SYSTEM/EVENT in
+# INSTANCE and turned its tracing on (what it records from then on is kept)
+recording() {
+	local inst=$TRACEFS/instances/$1 ev
+	shift
+	for ev in "$@"; do
+		grep -qx 1 "$inst/events/$ev/enable" 2>/dev/null || return 1
+	done
+	grep -qx 1 "$inst/tracing_on"
+}
+
+# listening PORT: a TCP socket listens on PORT (IPv4 or IPv6)
+listening() {
+	local hex
+	hex=$(printf '%04X' "$1")
+	grep -qE "^ *[0-9]+: [0-9A-F]+:$hex [0-9A-F]+:0000 0A " /proc/net/tcp /proc/net/tcp6
+}
+
+# children_done PID: no child of PID is running (zombies are done)
+children_done() {
+	local st
+	for st in /proc/[0-9]*/stat; do
+		# the state and the parent's pid follow the comm's closing ")"
+		sed -n 's/.*) \([A-Za-z]\) \([0-9]*\) .*/\1 \2/p' "$st" 2>/dev/null |
+			grep -qE "^[^Z] $1\$" && return 1
+	done
+	return 0
+}
+
 # The timestamps of the event lines of ktprobe's output $1.
 timestamps() {
 	grep -oE '^ *[^ ].*-[0-9]+ +\[[0-9]{3}\] .{5} +[0-9]+\.[0-9]{6}:' "$1" | grep -oE '[0-9]+\.[0-9]{6}:$' | tr -d :
@@ -101,13 +130,11 @@ timestamps() {
 	trace-cmd record -d -k --no-filter -B "$inst" -e ktprobe_suite -e syscalls:sys_enter_openat \
 		-o "$dat" >"$BATS_TEST_TMPDIR/tc.log" 2>&1 &
 	tc=$!
-	wait_for test -d "$TRACEFS/instances/$inst"
-	sleep 0.5
+	wait_for recording "$inst" ktprobe_suite/pm syscalls/sys_enter_openat
 	"$KTFILL" --into "$inst" -q ktprobe_suite:pm syscalls:sys_enter_openat 2>"$ERR" &
 	KTP_PID=$!
 	wait_for grep -q 'note: tracing' "$ERR"
 	"$PROGS/target_pie" -n 2 -s kept -o /etc/hostname -z 300 >/dev/null
-	sleep 0.5
 	kill -INT "$KTP_PID"
 	ktp_wait
 	kill -INT "$tc"
@@ -152,20 +179,20 @@ timestamps() {
 	trace-cmd listen -p "$port" -d "$dir" >"$BATS_TEST_TMPDIR/listen.log" 2>&1 &
 	listener=$!
 	run -0 "$KTPROBE" --keep "p:ktprobe_suite/net $PROGS/target_pie:probe_me n=%si:s32"
-	sleep 0.5
+	wait_for listening "$port"
 	trace-cmd record -N "127.0.0.1:$port" -d -k --no-filter -B "$inst" -e ktprobe_suite \
 		>"$BATS_TEST_TMPDIR/rec.log" 2>&1 &
 	rec=$!
-	wait_for test -d "$TRACEFS/instances/$inst"
-	sleep 1
+	wait_for recording "$inst" ktprobe_suite/net
 	"$PROGS/target_pie" -n 2 >/dev/null
 	# and a local file of the same time, from ktprobe itself
 	ktp_bg -o "$BATS_TEST_TMPDIR/local.dat" -d 5 "p:$PROGS/target_pie:add7 a=\$arg1:s64"
 	"$PROGS/target_pie" -n 0 -e >/dev/null
 	ktp_wait
-	sleep 0.5
 	kill -INT "$rec"
 	wait "$rec" || true
+	# the listener's child writes the file when the recording ends
+	wait_for children_done "$listener"
 	kill -INT "$listener"
 	wait "$listener" || true
 	rmdir "$TRACEFS/instances/$inst"

@@ -10,7 +10,8 @@ load ../helpers
 	[ "$KTP_STATUS" -eq 0 ]
 	run -0 grep -cE "${LINE_RE}probe_me: \(0x[0-9a-f]+\) s=\"hello\" n=[0-2]$" "$OUT"
 	[ "$output" -eq 3 ]
-	grep -q 'n=0$' "$OUT" && grep -q 'n=2$' "$OUT"
+	grep -q 'n=0$' "$OUT"
+	grep -q 'n=2$' "$OUT"
 	grep -qE '^ +target_pie-[0-9]+ ' "$OUT"
 }
 
@@ -40,7 +41,8 @@ load ../helpers
 				want=$((v - va + off))
 			fi
 		done < <(readelf -lW "$PROGS/$prog")
-		[ -n "$want" ] && [ "$got" -eq "$want" ]
+		[ -n "$want" ]
+		[ "$got" -eq "$want" ]
 	done
 }
 

@@ -58,9 +58,9 @@ kt_bg() {
 	done
 }
 
-# kt_end: stop the background ktprobe (SIGINT) and wait; status in KT_STATUS
+# kt_end: stop the background ktprobe (SIGINT) and wait; status in KT_STATUS.
+# It reads what is left in its buffers before it exits.
 kt_end() {
-	sleep 0.3
 	kill -INT "$KT_PID"
 	wait "$KT_PID"
 	KT_STATUS=$?
@@ -254,7 +254,7 @@ t_register_table() {
 			bad="$bad $r"
 		fi
 	done
-	[ -z "$bad" ] || fail "the kernel rejects:$bad"
+	[ -z "$bad" ] || fail "the kernel rejects:$bad" || return 1
 	# and a register that is not in the table is rejected
 	! echo "p:ktprobe_regcheck/r do_sys_openat2 x=%notareg" >>$TR/kprobe_events 2>/dev/null
 }
@@ -292,6 +292,16 @@ wait_file() {
 	done
 }
 
+# children_running PID: a child of PID is running (not a zombie)
+children_running() {
+	for st in /proc/[0-9]*/stat; do
+		# the state and the parent's pid follow the comm's closing ")"
+		sed -n 's/.*) \([A-Za-z]\) \([0-9]*\) .*/\1 \2/p' "$st" 2>/dev/null |
+			grep -qE "^[^Z] $1\$" && return 0
+	done
+	return 1
+}
+
 # --keep, a plain trace-cmd record, ktfill --into the recorded buffer: one recording
 t_tracecmd_keep_record() {
 	[ -x $DYN/trace-cmd ] || return 77
@@ -302,12 +312,10 @@ t_tracecmd_keep_record() {
 	# recording once trace-cmd has enabled the event and turned tracing on
 	wait_file $TR/events/kept/open/enable '^1' || { cat rec.log; return 1; }
 	wait_file $TR/tracing_on '^1' || return 1
-	sleep 0.5
 	$DYN/ktfill --into top -q kept:open syscalls:sys_enter_openat 2>kf.err &
 	kf=$!
 	wait_file kf.err 'note: tracing' || return 1
 	$TARGET -n 0 -M /tmp/pathfile -o /lab/hello -z 300
-	sleep 0.3
 	kill -INT $kf
 	wait $kf
 	kill -INT $rec
@@ -335,22 +343,26 @@ t_tracecmd_network() {
 	rec=$!
 	wait_file $TR/events/kept/net/enable '^1' || { cat nrec.log listen.log; return 1; }
 	wait_file $TR/tracing_on '^1' || return 1
-	sleep 0.5
 	$TARGET -n 0 -o /lab/hello
-	sleep 1
 	kill -INT $rec
 	wait $rec
-	# the listener writes what record sent at its end
-	sleep 1
+	# the listener's child writes what record sent when the recording ends
+	i=0
+	while children_running $lst; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && { echo "the listener's child did not end"; return 1; }
+		sleep 0.1
+	done
 	kill -INT $lst
 	wait $lst
 	$DYN/ktprobe --remove-kept >/dev/null 2>&1
 	# a second file, from this machine, of a later time
-	$DYN/ktprobe -o /tmp/local.dat -d 2 'p:do_sys_openat2 file=+0(%si):string' 'file == "/lab/hello"' >/dev/null 2>&1 &
+	$DYN/ktprobe -o /tmp/local.dat 'p:do_sys_openat2 file=+0(%si):string' 'file == "/lab/hello"' >/dev/null 2>kp.err &
 	kp=$!
-	sleep 1.5
+	wait_file kp.err 'note: tracing' || return 1
 	$TARGET -n 0 -o /lab/hello
-	wait $kp
+	kill -INT $kp
+	wait $kp || { cat kp.err; return 1; }
 	ls /tmp/lst/*.dat >/dev/null || { cat listen.log nrec.log; return 1; }
 	$DYN/ktprobe report /tmp/lst/*.dat /tmp/local.dat >out 2>err
 	has out ': net: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file="/lab/hello"$' || return 1

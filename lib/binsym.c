@@ -11,10 +11,10 @@
 #include <unistd.h>
 
 #include "arch.h"
-#include "elf_sym.h"
+#include "binsym.h"
 #include "utils.h"
 
-struct elf_file {
+struct sym_file {
 	int fd;
 	Elf *elf;
 	GElf_Ehdr ehdr;
@@ -26,7 +26,6 @@ struct func_sym {
 	unsigned long long size;
 	unsigned char bind, type;
 	bool hidden_version;	/* a non-default symbol version (foo@VER) */
-	bool from_symtab;
 };
 
 struct func_list {
@@ -34,48 +33,48 @@ struct func_list {
 	int n, cap;
 };
 
-static int elf_file_open(struct elf_file *ef, const char *path)
+static int sym_file_open(struct sym_file *sf, const char *path)
 {
-	ef->elf = NULL;
+	sf->elf = NULL;
 	elf_version(EV_CURRENT);
-	ef->fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (ef->fd < 0) {
+	sf->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (sf->fd < 0) {
 		err_msg("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
-	if (!ef->elf || elf_kind(ef->elf) != ELF_K_ELF || !gelf_getehdr(ef->elf, &ef->ehdr)) {
+	sf->elf = elf_begin(sf->fd, ELF_C_READ_MMAP, NULL);
+	if (!sf->elf || elf_kind(sf->elf) != ELF_K_ELF || !gelf_getehdr(sf->elf, &sf->ehdr)) {
 		err_msg("%s: not an ELF file", path);
 		goto out_close;
 	}
 	return 0;
 out_close:
-	if (ef->elf)
-		elf_end(ef->elf);
-	close(ef->fd);
+	if (sf->elf)
+		elf_end(sf->elf);
+	close(sf->fd);
 	return -1;
 }
 
-static void elf_file_close(struct elf_file *ef)
+static void sym_file_close(struct sym_file *sf)
 {
-	elf_end(ef->elf);
-	close(ef->fd);
+	elf_end(sf->elf);
+	close(sf->fd);
 }
 
-static bool machine_matches(struct elf_file *ef, const char *path, const struct arch_info *arch)
+static bool machine_matches(struct sym_file *sf, const char *path, const struct arch_info *arch)
 {
 	const char *other = NULL;
 
-	if (!arch || ef->ehdr.e_machine == arch->elf_machine)
+	if (!arch || sf->ehdr.e_machine == arch->elf_machine)
 		return true;
 	for (int i = 0; i < arch_count(); i++)
-		if (arch_by_index(i)->elf_machine == ef->ehdr.e_machine)
+		if (arch_by_index(i)->elf_machine == sf->ehdr.e_machine)
 			other = arch_by_index(i)->name;
 	if (other)
 		err_msg("%s is an %s binary, not %s: give the %s machine's binary (from its "
 			"root file system) or BIN:0xOFFSET", path, other, arch->name, arch->name);
 	else
-		err_msg("%s is built for ELF machine %d, not %s", path, ef->ehdr.e_machine,
+		err_msg("%s is built for ELF machine %d, not %s", path, sf->ehdr.e_machine,
 			arch->name);
 	return false;
 }
@@ -114,15 +113,15 @@ static Elf_Data *versym_data(Elf *elf)
  * Collect the defined functions of the symbol table of type @type
  * (SHT_SYMTAB or SHT_DYNSYM); only those named @only when it is set.
  */
-static void collect_functions(struct elf_file *ef, Elf64_Word type, const char *only,
+static void collect_functions(struct sym_file *sf, Elf64_Word type, const char *only,
 			      struct func_list *fl)
 {
-	bool thumb = ef->ehdr.e_machine == EM_ARM;
-	Elf_Data *versym = type == SHT_DYNSYM ? versym_data(ef->elf) : NULL;
+	bool thumb = sf->ehdr.e_machine == EM_ARM;
+	Elf_Data *versym = type == SHT_DYNSYM ? versym_data(sf->elf) : NULL;
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
 
-	while ((scn = elf_nextscn(ef->elf, scn))) {
+	while ((scn = elf_nextscn(sf->elf, scn))) {
 		Elf_Data *data;
 		size_t count;
 
@@ -143,7 +142,7 @@ static void collect_functions(struct elf_file *ef, Elf64_Word type, const char *
 			if ((fs.type != STT_FUNC && fs.type != STT_GNU_IFUNC) ||
 			    s.st_shndx == SHN_UNDEF || !s.st_value)
 				continue;
-			name = elf_strptr(ef->elf, sh.sh_link, s.st_name);
+			name = elf_strptr(sf->elf, sh.sh_link, s.st_name);
 			if (!name || !*name || (only && strcmp(name, only)))
 				continue;
 			fs.name = xstrdup(name);
@@ -152,7 +151,6 @@ static void collect_functions(struct elf_file *ef, Elf64_Word type, const char *
 				fs.addr &= ~1ULL;
 			fs.size = s.st_size;
 			fs.bind = GELF_ST_BIND(s.st_info);
-			fs.from_symtab = type == SHT_SYMTAB;
 			if (versym) {
 				GElf_Versym vs;
 
@@ -165,17 +163,17 @@ static void collect_functions(struct elf_file *ef, Elf64_Word type, const char *
 }
 
 /* Virtual address -> file offset, through the PT_LOAD segment that holds it. */
-static int vaddr_to_offset(struct elf_file *ef, unsigned long long vaddr,
+static int vaddr_to_offset(struct sym_file *sf, unsigned long long vaddr,
 			   unsigned long long *offset, bool *exec)
 {
 	size_t n;
 
-	if (elf_getphdrnum(ef->elf, &n))
+	if (elf_getphdrnum(sf->elf, &n))
 		return -1;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
 
-		if (!gelf_getphdr(ef->elf, i, &ph) || ph.p_type != PT_LOAD)
+		if (!gelf_getphdr(sf->elf, i, &ph) || ph.p_type != PT_LOAD)
 			continue;
 		if (vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_filesz) {
 			*offset = vaddr - ph.p_vaddr + ph.p_offset;
@@ -193,14 +191,14 @@ static int cmp_name(const void *a, const void *b)
 }
 
 /* Print "symbol not found" with the closest names the binary does have. */
-static void report_missing(struct elf_file *ef, const char *path, const char *sym)
+static void report_missing(struct sym_file *sf, const char *path, const char *sym)
 {
 	struct func_list all = { 0 };
 	struct strv close = { 0 };
 	int limit = strlen(sym) / 4 + 1;
 
-	collect_functions(ef, SHT_SYMTAB, NULL, &all);
-	collect_functions(ef, SHT_DYNSYM, NULL, &all);
+	collect_functions(sf, SHT_SYMTAB, NULL, &all);
+	collect_functions(sf, SHT_DYNSYM, NULL, &all);
 	if (all.n)
 		qsort(all.v, all.n, sizeof(*all.v), cmp_name);
 	for (int d = 0; d <= limit && close.n < 8; d++) {
@@ -254,30 +252,30 @@ static void drop_duplicates(struct func_list *fl)
 }
 
 /*
- * elf_symbol_offset - file offset of function @sym in the ELF file @path
+ * binsym_offset - file offset of function @sym in the ELF file @path
  *
  * .symtab is searched first, then .dynsym. The offset is
  * st_value - p_vaddr + p_offset of the PT_LOAD that contains the symbol,
  * which holds for PIE and non-PIE alike. A missing or ambiguous symbol is
  * reported (with candidates) and returns -1.
  */
-int elf_symbol_offset(const char *path, const char *sym, const struct arch_info *arch,
-		      unsigned long long *offset)
+int binsym_offset(const char *path, const char *sym, const struct arch_info *arch,
+		  unsigned long long *offset)
 {
 	struct func_list fl = { 0 };
-	struct elf_file ef;
+	struct sym_file sf;
 	bool exec = true;
 	int ret = -1;
 
-	if (elf_file_open(&ef, path))
+	if (sym_file_open(&sf, path))
 		return -1;
-	if (!machine_matches(&ef, path, arch))
+	if (!machine_matches(&sf, path, arch))
 		goto out;
-	collect_functions(&ef, SHT_SYMTAB, sym, &fl);
+	collect_functions(&sf, SHT_SYMTAB, sym, &fl);
 	if (!fl.n)
-		collect_functions(&ef, SHT_DYNSYM, sym, &fl);
+		collect_functions(&sf, SHT_DYNSYM, sym, &fl);
 	if (!fl.n) {
-		report_missing(&ef, path, sym);
+		report_missing(&sf, path, sym);
 		goto out;
 	}
 	drop_duplicates(&fl);
@@ -296,7 +294,7 @@ int elf_symbol_offset(const char *path, const char *sym, const struct arch_info 
 		strv_free(&where);
 		goto out;
 	}
-	if (vaddr_to_offset(&ef, fl.v[0].addr, offset, &exec)) {
+	if (vaddr_to_offset(&sf, fl.v[0].addr, offset, &exec)) {
 		err_msg("%s: '%s' at 0x%llx lies in no loadable segment", path, sym, fl.v[0].addr);
 		goto out;
 	}
@@ -308,25 +306,25 @@ int elf_symbol_offset(const char *path, const char *sym, const struct arch_info 
 	ret = 0;
 out:
 	func_list_free(&fl);
-	elf_file_close(&ef);
+	sym_file_close(&sf);
 	return ret;
 }
 
-/* elf_check_offset - a raw BIN:0xOFFSET must lie in an executable segment */
-int elf_check_offset(const char *path, unsigned long long offset, const struct arch_info *arch)
+/* binsym_check_offset - a raw BIN:0xOFFSET must lie in an executable segment */
+int binsym_check_offset(const char *path, unsigned long long offset, const struct arch_info *arch)
 {
-	struct elf_file ef;
+	struct sym_file sf;
 	size_t n;
 	int ret = -1;
 
-	if (elf_file_open(&ef, path))
+	if (sym_file_open(&sf, path))
 		return -1;
-	if (!machine_matches(&ef, path, arch) || elf_getphdrnum(ef.elf, &n))
+	if (!machine_matches(&sf, path, arch) || elf_getphdrnum(sf.elf, &n))
 		goto out;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
 
-		if (!gelf_getphdr(ef.elf, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+		if (!gelf_getphdr(sf.elf, i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
 			continue;
 		if (offset >= ph.p_offset && offset < ph.p_offset + ph.p_filesz) {
 			ret = 0;
@@ -335,26 +333,26 @@ int elf_check_offset(const char *path, unsigned long long offset, const struct a
 	}
 	err_msg("%s: offset 0x%llx is not inside an executable segment", path, offset);
 out:
-	elf_file_close(&ef);
+	sym_file_close(&sf);
 	return ret;
 }
 
-/* elf_list_functions - print the probeable functions of @path, sorted, one per line */
-int elf_list_functions(const char *path, FILE *out)
+/* binsym_list_functions - print the probeable functions of @path, sorted, one per line */
+int binsym_list_functions(const char *path, FILE *out)
 {
 	struct func_list fl = { 0 };
-	struct elf_file ef;
+	struct sym_file sf;
 
-	if (elf_file_open(&ef, path))
+	if (sym_file_open(&sf, path))
 		return -1;
-	collect_functions(&ef, SHT_SYMTAB, NULL, &fl);
-	collect_functions(&ef, SHT_DYNSYM, NULL, &fl);
+	collect_functions(&sf, SHT_SYMTAB, NULL, &fl);
+	collect_functions(&sf, SHT_DYNSYM, NULL, &fl);
 	if (fl.n)
 		qsort(fl.v, fl.n, sizeof(*fl.v), cmp_name);
 	for (int i = 0; i < fl.n; i++)
 		if (i == 0 || strcmp(fl.v[i].name, fl.v[i - 1].name))
 			fprintf(out, "%s\n", fl.v[i].name);
 	func_list_free(&fl);
-	elf_file_close(&ef);
+	sym_file_close(&sf);
 	return 0;
 }
