@@ -6,6 +6,7 @@
 #include <event-parse.h>
 
 #include "filler.h"
+#include "line_head.h"
 #include "outbuf.h"
 #include "proctable.h"
 
@@ -29,7 +30,5 @@ void formatter_set_fills(struct formatter *f, const struct fill_hook *hook);
 unsigned int formatter_line_fills(const struct formatter *f, const struct fill_spot **spots);
 bool formatter_is_marker(struct formatter *f, struct tep_record *rec, unsigned int *id,
 			 const void **payload, unsigned int *len);
-void format_column_header(struct outbuf *o);
-bool kernel_has_lazy_flags(const char *release);
 
 #endif
