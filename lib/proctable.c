@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "comm.h"
+#include "saved_cmdlines.h"
 #include "proctable.h"
 
 /* proctable_new - an empty table */
@@ -121,7 +121,7 @@ void proctable_load_saved_comms(struct proctable *t, const char *text)
 	for (unsigned int i = 0; i < t->cap; i++)
 		t->v[i].has_saved_comm = false;
 	if (text)
-		comm_saved_walk(text, set_saved_comm, t);
+		saved_cmdlines_walk(text, set_saved_comm, t);
 	t->comm_gen++;
 }
 

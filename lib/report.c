@@ -13,7 +13,7 @@
 #ifdef KTP_HAVE_TRACECMD
 #include <trace-cmd.h>
 
-#include "context.h"
+#include "task_events.h"
 #include "format.h"
 #include "marker.h"
 #include "outbuf.h"
@@ -35,7 +35,7 @@ struct source {
 	const char *file;
 	struct formatter *fmt;
 	struct proctable *procs;	/* what its task events told */
-	struct context ctx;
+	struct task_events ctx;
 	struct strv asked;		/* from the session record, if any */
 };
 
@@ -157,7 +157,7 @@ static int print_record(struct tracecmd_input *h, struct tep_record *rec, int cp
 	};
 
 	(void)cpu;		/* an index over all the handles' CPUs; rec->cpu is the CPU */
-	if (!s || context_record(&s->ctx, rec, tep_data_pid(tracecmd_get_tep(h), rec)))
+	if (!s || task_events_record(&s->ctx, rec, tep_data_pid(tracecmd_get_tep(h), rec)))
 		return 0;
 	formatter_set_fills(s->fmt, &hook);
 	formatter_record(s->fmt, rec);
@@ -189,10 +189,10 @@ static void setup_context(struct source *s)
 
 	s->ctx.tep = tep;
 	s->ctx.procs = s->procs;
-	for (int k = 0; k < CTX_COUNT; k++) {
-		char *name = xasprintf("%s:%s", context_events[k][0], context_events[k][1]);
+	for (int k = 0; k < TASK_EVENTS; k++) {
+		char *name = xasprintf("%s:%s", task_event_names[k][0], task_event_names[k][1]);
 
-		s->ctx.ev[k] = tep_find_event_by_name(tep, context_events[k][0], context_events[k][1]);
+		s->ctx.ev[k] = tep_find_event_by_name(tep, task_event_names[k][0], task_event_names[k][1]);
 		/* no session record: not ktprobe's file, so everything was asked for */
 		s->ctx.print[k] = !s->asked.n || strv_contains(&s->asked, name);
 		free(name);

@@ -14,18 +14,18 @@
 
 #include "events.h"
 #include "fill_fields.h"
-#include "live_run.h"
+#include "run_state.h"
 #include "marker.h"
 #include "utils.h"
 
 /* run_spec_system - the system (group) of spec @ps's event in this run */
-const char *run_spec_system(const struct live_run *r, const struct probe_spec *ps)
+const char *run_spec_system(const struct run_state *r, const struct probe_spec *ps)
 {
 	return probe_spec_is_dynamic(ps) ? r->sess.name : ps->system;
 }
 
 /* run_define_probes - write every probe definition into the run's group */
-int run_define_probes(struct live_run *r)
+int run_define_probes(struct run_state *r)
 {
 	for (int i = 0; i < r->n && !ktp_stop; i++) {
 		struct probe_spec *ps = &r->specs[i];
@@ -44,7 +44,7 @@ int run_define_probes(struct live_run *r)
 }
 
 /* run_need_kallsyms - does the run need kernel symbols (kprobe locations, kernel stacks)? */
-bool run_need_kallsyms(const struct live_run *r)
+bool run_need_kallsyms(const struct run_state *r)
 {
 	for (int i = 0; i < r->n; i++)
 		if (r->specs[i].kind == PROBE_KPROBE || r->specs[i].kind == PROBE_KRETPROBE ||
@@ -54,7 +54,7 @@ bool run_need_kallsyms(const struct live_run *r)
 }
 
 /* run_load_events - parse the formats of the events the run reads: its own and its helpers */
-int run_load_events(struct live_run *r)
+int run_load_events(struct run_state *r)
 {
 	static const char *const helpers[][2] = {
 		{ "sched", "sched_process_fork" }, { "sched", "sched_process_exec" },
@@ -86,7 +86,7 @@ int run_load_events(struct live_run *r)
 }
 
 /* run_print_formats - -v: print each event's format file, as the kernel has it */
-void run_print_formats(struct live_run *r)
+void run_print_formats(struct run_state *r)
 {
 	for (int i = 0; i < r->n; i++) {
 		struct probe_spec *ps = &r->specs[i];
@@ -101,7 +101,7 @@ void run_print_formats(struct live_run *r)
 }
 
 /* Apply each event's filter in the instance; a rejection shows the kernel's error_log. */
-static int apply_filters(struct live_run *r)
+static int apply_filters(struct run_state *r)
 {
 	for (int i = 0; i < r->n; i++) {
 		struct probe_spec *ps = &r->specs[i];
@@ -114,7 +114,7 @@ static int apply_filters(struct live_run *r)
 }
 
 /* The comm of a traced thread now, in case it exits before its events are read. */
-static void remember_comm(struct live_run *r, int tid)
+static void remember_comm(struct run_state *r, int tid)
 {
 	char buf[32];
 
@@ -123,7 +123,7 @@ static void remember_comm(struct live_run *r, int tid)
 }
 
 /* -p / -L: restrict the instance's events to the process's threads or one thread. */
-static int restrict_pids(struct live_run *r)
+static int restrict_pids(struct run_state *r)
 {
 	struct strv pids = { 0 };
 	char *list;
@@ -159,7 +159,7 @@ static int restrict_pids(struct live_run *r)
 }
 
 /* -s: kernel stacks for kernel-side events (trigger), user stacks for uprobes (option). */
-static int enable_stacks(struct live_run *r)
+static int enable_stacks(struct run_state *r)
 {
 	bool user = false;
 
@@ -177,7 +177,7 @@ static int enable_stacks(struct live_run *r)
 }
 
 /* Whether the user asked for SYSTEM:EVENT itself (then it is printed too). */
-static bool requested(const struct live_run *r, const char *system, const char *event)
+static bool requested(const struct run_state *r, const char *system, const char *event)
 {
 	for (int i = 0; i < r->n; i++)
 		if (!probe_spec_is_dynamic(&r->specs[i]) && !strcmp(r->specs[i].system, system) &&
@@ -190,34 +190,34 @@ static bool requested(const struct live_run *r, const char *system, const char *
  * The run's own helper events: forks and execs name processes correctly
  * at the time of each event; the run's own process is never traced.
  */
-static int enable_context_events(struct live_run *r)
+static int enable_task_events(struct run_state *r)
 {
 	session_ignore_pid(&r->sess, getpid());
-	r->ctx.tep = r->tep;
-	r->ctx.procs = r->procs;
-	for (int k = 0; k < CTX_COUNT; k++) {
-		const char *sys = context_events[k][0], *name = context_events[k][1];
+	r->tasks.tep = r->tep;
+	r->tasks.procs = r->procs;
+	for (int k = 0; k < TASK_EVENTS; k++) {
+		const char *sys = task_event_names[k][0], *name = task_event_names[k][1];
 
 		/* exits matter to fills only; new threads to -p only */
-		if ((k == CTX_EXIT && !r->filler) || (k == CTX_NEWTASK && !r->o->pid))
+		if ((k == TASK_EXIT && !r->filler) || (k == TASK_NEWTASK && !r->o->pid))
 			continue;
-		r->ctx.print[k] = requested(r, sys, name);
-		r->ctx.ev[k] = tep_find_event_by_name(r->tep, sys, name);
-		if (r->ctx.ev[k] && session_enable_event(&r->sess, sys, name)) {
-			if (k == CTX_NEWTASK) {
+		r->tasks.print[k] = requested(r, sys, name);
+		r->tasks.ev[k] = tep_find_event_by_name(r->tep, sys, name);
+		if (r->tasks.ev[k] && session_enable_event(&r->sess, sys, name)) {
+			if (k == TASK_NEWTASK) {
 				err_msg("cannot enable task:task_newtask to follow new threads");
 				return -1;
 			}
-			r->ctx.ev[k] = NULL;
+			r->tasks.ev[k] = NULL;
 		}
 	}
 	return 0;
 }
 
 /* Enable the helper events, then the run's own: from here on they are recorded. */
-static int enable_events(struct live_run *r)
+static int enable_events(struct run_state *r)
 {
-	if (enable_context_events(r))
+	if (enable_task_events(r))
 		return -1;
 	for (int i = 0; i < r->n; i++) {
 		struct probe_spec *ps = &r->specs[i];
@@ -235,7 +235,7 @@ static int enable_events(struct live_run *r)
  * Whether an event of the run has values the companion may read: a syscall
  * entry, or a probe with ktprobe's helper fields (also one kept earlier).
  */
-static bool may_fill(const struct live_run *r)
+static bool may_fill(const struct run_state *r)
 {
 	for (int i = 0; i < r->n; i++) {
 		const struct probe_spec *ps = &r->specs[i];
@@ -259,7 +259,7 @@ static uint32_t request_fill(void *ctx, const struct fill_ask *ask)
 }
 
 /* Start the companion reader and point the formatter at it. */
-static void start_filler(struct live_run *r)
+static void start_filler(struct run_state *r)
 {
 	struct fill_hook hook = {
 		.request = request_fill,
@@ -280,7 +280,7 @@ static void start_filler(struct live_run *r)
  * in the run's own buffer; ktfill --into INSTANCE: the fills as records in
  * that (recorded) instance. A first record names the events asked for.
  */
-static int open_outputs(struct live_run *r)
+static int open_outputs(struct run_state *r)
 {
 	struct strv asked = { 0 };
 
@@ -311,7 +311,7 @@ static int open_outputs(struct live_run *r)
  * run_start_formatting - the formatter (records to text, names from the
  * process table) and, when an event may have values to read, the filler
  */
-void run_start_formatting(struct live_run *r)
+void run_start_formatting(struct run_state *r)
 {
 	struct utsname u;
 
@@ -327,7 +327,7 @@ void run_start_formatting(struct live_run *r)
  * buffer and the outputs, then the events enabled: from here on they are
  * recorded. -1 after an error (or a signal).
  */
-int run_arm(struct live_run *r)
+int run_arm(struct run_state *r)
 {
 	if (apply_filters(r) || ((r->o->pid || r->o->tid) && restrict_pids(r)) ||
 	    (r->o->stacks && enable_stacks(r)) || ktp_stop)

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Streaming a live run: records read from the ring buffer in time order
- * (drain.c), task events learned from (context.c), each other record
+ * (drain.c), task events learned from (task_events.c), each other record
  * turned into its line (format.c), lines with fills held until their
  * values are read (filler.c), and the text written out; at the end,
  * whatever is left read and the held lines let out.
@@ -11,13 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "live_run.h"
+#include "run_state.h"
 #include "utils.h"
 
 #define STREAM_MARGIN_NS 500000ULL	/* an event's commit can lag its timestamp */
 
 /* Write the lines out (none with ktfill -q); -1 when the reader is gone. */
-static int flush_out(struct live_run *r)
+static int flush_out(struct run_state *r)
 {
 	if (r->o->quiet)
 		r->out.len = 0;
@@ -27,7 +27,7 @@ static int flush_out(struct live_run *r)
 /* Format one record; false when the companion has no room for more fills. */
 static bool on_record(struct tep_record *rec, void *ctx)
 {
-	struct live_run *r = ctx;
+	struct run_state *r = ctx;
 	const struct fill_spot *spots;
 	unsigned int nspots;
 	size_t start;
@@ -43,7 +43,7 @@ static bool on_record(struct tep_record *rec, void *ctx)
 			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
 	}
 	pid = tep_data_pid(r->tep, rec);
-	if (context_record(&r->ctx, rec, pid) || (r->o->pid && !proctable_followed(r->procs, pid))) {
+	if (task_events_record(&r->tasks, rec, pid) || (r->o->pid && !proctable_followed(r->procs, pid))) {
 		formatter_skip(r->fmt, rec);
 		return true;
 	}
@@ -61,7 +61,7 @@ static bool on_record(struct tep_record *rec, void *ctx)
  * carry fills wait for the companion's answers and for the stream to have
  * been read past the reads (see filler.c).
  */
-static bool drain_once(struct live_run *r)
+static bool drain_once(struct run_state *r)
 {
 	unsigned long long start = now_ns();
 	long n = drain_read(r->drain, on_record, r);
@@ -81,7 +81,7 @@ static bool drain_once(struct live_run *r)
 }
 
 /* Let the held-back lines out: wait for answers a while, then give up on them. */
-static void drain_fills(struct live_run *r)
+static void drain_fills(struct run_state *r)
 {
 	unsigned long long until = now_ns() + 2000000000ULL;
 
@@ -104,7 +104,7 @@ static bool process_alive(pid_t pid)
 }
 
 /* Stream events until a signal, the duration, or the end of the traced process. */
-static void stream(struct live_run *r)
+static void stream(struct run_state *r)
 {
 	unsigned long long start = now_ns(), last_stats = start;
 	unsigned long long end = r->o->duration > 0 ?
@@ -142,7 +142,7 @@ static void stream(struct live_run *r)
 }
 
 /* After disarming: read until every buffer is empty. */
-static void final_drain(struct live_run *r)
+static void final_drain(struct run_state *r)
 {
 	for (int empty = 0; empty < 2 && !r->out.broken; ) {
 		if (drain_read(r->drain, on_record, r) == 0)
@@ -159,7 +159,7 @@ static void final_drain(struct live_run *r)
 }
 
 /* run_finish_outputs - -o: read the fill records written at the end too, then write the trace.dat */
-int run_finish_outputs(struct live_run *r)
+int run_finish_outputs(struct run_state *r)
 {
 	struct strv events = { 0 };
 	int ret;
@@ -171,9 +171,9 @@ int run_finish_outputs(struct live_run *r)
 	flush_out(r);
 	for (int i = 0; i < r->n; i++)
 		strv_push(&events, xasprintf("%s/%s", run_spec_system(r, &r->specs[i]), r->specs[i].event));
-	for (int k = 0; k < CTX_COUNT; k++)
-		if (r->ctx.ev[k])
-			strv_push(&events, xasprintf("%s/%s", context_events[k][0], context_events[k][1]));
+	for (int k = 0; k < TASK_EVENTS; k++)
+		if (r->tasks.ev[k])
+			strv_push(&events, xasprintf("%s/%s", task_event_names[k][0], task_event_names[k][1]));
 	ret = datfile_finish(r->dat, &events, "mono", run_need_kallsyms(r));
 	r->dat = NULL;
 	strv_free(&events);
@@ -184,7 +184,7 @@ int run_finish_outputs(struct live_run *r)
  * run_stream - records to text until the run ends (a signal, -d, the
  * traced process's exit), then disarm and read what is left
  */
-void run_stream(struct live_run *r)
+void run_stream(struct run_state *r)
 {
 	stream(r);
 	session_disable_events(&r->sess);

@@ -1,26 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Context events: forks, execs, renames and exits name each process right
- * at the time of each event (the comm), tell fills read after an exec from
- * those read before, and, with -p, tell new threads from new processes.
- * The live run and the report of a trace file both use them.
+ * Task events: forks, execs, renames and exits, learned into the process
+ * table as they stream by, name each process right at the time of each
+ * event (the comm), tell fills read after an exec from those read before,
+ * and, with -p, tell new threads from new processes. The live run and the
+ * report of a trace file both use them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "context.h"
+#include "task_events.h"
 #include "proctable.h"
 #include "utils.h"
 
 #define CLONE_THREAD_FLAG 0x00010000ULL
 
-const char *const context_events[CTX_COUNT][2] = {
-	[CTX_FORK] = { "sched", "sched_process_fork" },
-	[CTX_EXEC] = { "sched", "sched_process_exec" },
-	[CTX_EXIT] = { "sched", "sched_process_exit" },
-	[CTX_RENAME] = { "task", "task_rename" },
-	[CTX_NEWTASK] = { "task", "task_newtask" },
+const char *const task_event_names[TASK_EVENTS][2] = {
+	[TASK_FORK] = { "sched", "sched_process_fork" },
+	[TASK_EXEC] = { "sched", "sched_process_exec" },
+	[TASK_EXIT] = { "sched", "sched_process_exit" },
+	[TASK_RENAME] = { "task", "task_rename" },
+	[TASK_NEWTASK] = { "task", "task_newtask" },
 };
 
 static bool number(struct tep_event *ev, const char *field, struct tep_record *rec,
@@ -30,7 +31,7 @@ static bool number(struct tep_event *ev, const char *field, struct tep_record *r
 }
 
 /* Record the comm in field @comm_field of the task in field @pid_field. */
-static void note_comm(struct context *c, struct tep_event *ev, struct tep_record *rec,
+static void note_comm(struct task_events *c, struct tep_event *ev, struct tep_record *rec,
 		      const char *comm_field, const char *pid_field)
 {
 	unsigned long long pid;
@@ -46,16 +47,16 @@ static void note_comm(struct context *c, struct tep_event *ev, struct tep_record
 }
 
 /* A new process has its parent's comm until it execs. */
-static void note_fork(struct context *c, struct tep_record *rec)
+static void note_fork(struct task_events *c, struct tep_record *rec)
 {
-	note_comm(c, c->ev[CTX_FORK], rec, "child_comm", "child_pid");
+	note_comm(c, c->ev[TASK_FORK], rec, "child_comm", "child_pid");
 }
 
 /* After exec the comm is the new program's base name (at most 15 bytes). */
-static void note_exec(struct context *c, struct tep_record *rec, int pid)
+static void note_exec(struct task_events *c, struct tep_record *rec, int pid)
 {
 	int len;
-	const char *file = tep_get_field_raw(NULL, c->ev[CTX_EXEC], "filename", rec, &len, 0);
+	const char *file = tep_get_field_raw(NULL, c->ev[TASK_EXEC], "filename", rec, &len, 0);
 	const char *base;
 	unsigned long long old;
 	char name[16], *path;
@@ -68,54 +69,54 @@ static void note_exec(struct context *c, struct tep_record *rec, int pid)
 	snprintf(name, sizeof(name), "%s", base);
 	proctable_set_comm(c->procs, pid, name);
 	proctable_set_exec(c->procs, pid, rec->ts, path);
-	if (number(c->ev[CTX_EXEC], "old_pid", rec, &old))
+	if (number(c->ev[TASK_EXEC], "old_pid", rec, &old))
 		proctable_set_exec(c->procs, (int)old, rec->ts, path);
 	free(path);
 }
 
 /* prctl(PR_SET_NAME) and writes to /proc/PID/comm rename a task. */
-static void note_rename(struct context *c, struct tep_record *rec)
+static void note_rename(struct task_events *c, struct tep_record *rec)
 {
-	note_comm(c, c->ev[CTX_RENAME], rec, "newcomm", "pid");
+	note_comm(c, c->ev[TASK_RENAME], rec, "newcomm", "pid");
 }
 
 /* -p: learn the threads the process creates (task_newtask with CLONE_THREAD). */
-static void note_newtask(struct context *c, struct tep_record *rec, int pid)
+static void note_newtask(struct task_events *c, struct tep_record *rec, int pid)
 {
 	unsigned long long flags, child;
 
 	if (proctable_followed(c->procs, pid) &&
-	    number(c->ev[CTX_NEWTASK], "clone_flags", rec, &flags) &&
-	    (flags & CLONE_THREAD_FLAG) && number(c->ev[CTX_NEWTASK], "pid", rec, &child))
+	    number(c->ev[TASK_NEWTASK], "clone_flags", rec, &flags) &&
+	    (flags & CLONE_THREAD_FLAG) && number(c->ev[TASK_NEWTASK], "pid", rec, &child))
 		proctable_follow(c->procs, (int)child);
 }
 
 /*
- * context_record - learn from @rec if it is a context event; returns true
+ * task_events_record - learn from @rec if it is a task event; returns true
  * when it is one that is not to be printed
  */
-bool context_record(struct context *c, struct tep_record *rec, int pid)
+bool task_events_record(struct task_events *c, struct tep_record *rec, int pid)
 {
 	int type = tep_data_type(c->tep, rec);
 	int k;
 
-	for (k = 0; k < CTX_COUNT; k++)
+	for (k = 0; k < TASK_EVENTS; k++)
 		if (c->ev[k] && c->ev[k]->id == type)
 			break;
 	switch (k) {
-	case CTX_FORK:
+	case TASK_FORK:
 		note_fork(c, rec);
 		break;
-	case CTX_EXEC:
+	case TASK_EXEC:
 		note_exec(c, rec, pid);
 		break;
-	case CTX_EXIT:
+	case TASK_EXIT:
 		proctable_set_exit(c->procs, pid, rec->ts);
 		break;
-	case CTX_RENAME:
+	case TASK_RENAME:
 		note_rename(c, rec);
 		break;
-	case CTX_NEWTASK:
+	case TASK_NEWTASK:
 		note_newtask(c, rec, pid);
 		break;
 	default:

@@ -8,19 +8,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "comm.h"
+#include "saved_cmdlines.h"
 #include "outbuf.h"
 #include "utils.h"
 
 /*
- * comm_saved_walk - call @fn for each entry of the kernel's saved_cmdlines
+ * saved_cmdlines_walk - call @fn for each entry of the kernel's saved_cmdlines
  * @text ("PID COMM\n" per entry). A comm can hold any byte but NUL (prctl(PR_SET_NAME)),
  * a newline included: the kernel prints it as is, so a line that does not
  * start with "DIGITS " continues the comm of the line before. (A comm that
  * is itself "\nDIGITS x" cannot be told from an entry; it can only name a
  * pid, not hide one.)
  */
-void comm_saved_walk(const char *text, void (*fn)(void *arg, int pid, const char *comm), void *arg)
+void saved_cmdlines_walk(const char *text, void (*fn)(void *arg, int pid, const char *comm), void *arg)
 {
 	char comm[64];
 	size_t len = 0;
@@ -64,17 +64,17 @@ static void escape_saved_comm(void *arg, int pid, const char *comm)
 }
 
 /*
- * comm_saved_escaped - @text (saved_cmdlines) again with each comm's bytes
+ * saved_cmdlines_escaped - @text (saved_cmdlines) again with each comm's bytes
  * outside printable ASCII C-escaped, one line per entry: the form trace
  * files can carry (libtraceevent's parser stops at a comm's newline, and
  * trace-cmd report would print control bytes raw). Caller frees.
  */
-char *comm_saved_escaped(const char *text)
+char *saved_cmdlines_escaped(const char *text)
 {
 	struct outbuf o;
 
 	outbuf_init(&o, NULL);
-	comm_saved_walk(text, escape_saved_comm, &o);
+	saved_cmdlines_walk(text, escape_saved_comm, &o);
 	outbuf_putc(&o, '\0');
 	return o.buf;
 }

@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "live_run.h"
+#include "run_state.h"
 #include "utils.h"
 
 /* The note that the run is armed ("tracing ..."): tests and scripts wait for it. */
-static void banner(struct live_run *r)
+static void banner(struct run_state *r)
 {
 	struct strv names = { 0 };
 	char *list;
@@ -29,12 +29,12 @@ static void banner(struct live_run *r)
 }
 
 /*
- * tracer_run - define, arm and stream @specs until the run ends, then
+ * live_run - define, arm and stream @specs until the run ends, then
  * remove everything. Returns the exit status (0, or 1 after an error).
  */
-int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o)
+int live_run(struct probe_spec *specs, int nspecs, const struct run_opts *o)
 {
-	struct live_run r = { .o = o, .specs = specs, .n = nspecs, .marker_fd = -1 };
+	struct run_state r = { .o = o, .specs = specs, .n = nspecs, .marker_fd = -1 };
 	int ret = 1;
 
 	outbuf_init(&r.out, o->out);
