@@ -66,7 +66,7 @@ static bool drain_once(struct run_state *r)
 	unsigned long long start = now_ns();
 	long n = drain_read(r->drain, on_record, r);
 
-	drain_adapt(r->drain, n, now_ns() - start);
+	drain_adapt(r->drain, n);
 	if (r->filler) {
 		/* events committed by then have been handed on; allow for in-flight commits */
 		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
