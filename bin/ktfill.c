@@ -21,12 +21,12 @@
 #include "fill_worker.h"
 #include "probe_spec.h"
 #include "session.h"
-#include "tracer.h"
+#include "run.h"
 #include "utils.h"
 
 /* What ktfill's command line sets. */
 struct settings {
-	struct tracer_opts run;
+	struct run_opts run;
 	const char *filter;		/* -f: for every event */
 	bool serve;			/* --serve: be ktprobe's reader */
 };
@@ -135,7 +135,7 @@ int main(int argc, char **argv)
 	}
 	signals_install();
 	session_cleanup_stale(false);
-	ret = tracer_run(specs, n, &s.run);
+	ret = live_run(specs, n, &s.run);
 out:
 	for (int i = 0; specs && i < n; i++)
 		probe_spec_free(&specs[i]);

@@ -19,7 +19,7 @@
 #include "probe_spec.h"
 #include "report.h"
 #include "session.h"
-#include "tracer.h"
+#include "run.h"
 #include "utils.h"
 
 #define KTPROBE_VERSION "0.1"
@@ -34,7 +34,7 @@ struct cli {
 	const char *arch;
 	bool dry_run, cleanup, force, registers, keep, list_kept, remove_kept;
 	const char *remove_group;
-	struct tracer_opts run;
+	struct run_opts run;
 };
 
 /* -e SPEC */
@@ -394,7 +394,7 @@ int main(int argc, char **argv)
 	}
 	signals_install();
 	session_cleanup_stale(false);
-	ret = tracer_run(specs, c.specs.n, &c.run);
+	ret = live_run(specs, c.specs.n, &c.run);
 out:
 	for (int i = 0; specs && i < c.specs.n; i++)
 		probe_spec_free(&specs[i]);

@@ -20,7 +20,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <tracefs.h>
-#include "comm.h"
+#include "saved_cmdlines.h"
 #include "tracecmd_out.h"
 #endif
 
@@ -196,7 +196,7 @@ static char *shadow_tracing_dir(const char *path)
 		free(to);
 	}
 	closedir(in);
-	clean = comm_saved_escaped(text);
+	clean = saved_cmdlines_escaped(text);
 	file = xasprintf("%s/saved_cmdlines", dir);
 	out = fopen(file, "we");
 	if (out) {

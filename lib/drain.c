@@ -104,8 +104,6 @@ struct drain *drain_open(struct tracefs_instance *inst, struct tep_handle *tep)
 		drain_close(d);
 		return NULL;
 	}
-	/* wake on any data (also the kernel's default) */
-	tracefs_instance_file_write(inst, "buffer_percent", "0");
 	d->window_start = now_ns();
 	return d;
 }
@@ -177,16 +175,15 @@ int drain_wait(struct drain *d, int max_ms, int extra_fd)
 }
 
 /*
- * drain_adapt - account @events read over @elapsed_ns and switch between
- * prompt and timed reads when the rate crosses the thresholds; timed, set
- * the interval for about BATCH_EVENTS events a read
+ * drain_adapt - account @events just read and switch between prompt and
+ * timed reads when the rate crosses the thresholds; timed, set the
+ * interval for about BATCH_EVENTS events a read
  */
-void drain_adapt(struct drain *d, long events, unsigned long long elapsed_ns)
+void drain_adapt(struct drain *d, long events)
 {
 	unsigned long long now = now_ns(), span;
 	long rate;
 
-	(void)elapsed_ns;
 	d->window_events += events;
 	span = now - d->window_start;
 	if (span < RATE_WINDOW_NS)

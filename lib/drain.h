@@ -18,7 +18,7 @@ struct drain *drain_open(struct tracefs_instance *inst, struct tep_handle *tep);
 int drain_wait(struct drain *d, int max_ms, int extra_fd);
 long drain_read(struct drain *d, drain_record_fn fn, void *ctx);
 unsigned long long drain_pending(const struct drain *d);
-void drain_adapt(struct drain *d, long events, unsigned long long elapsed_ns);
+void drain_adapt(struct drain *d, long events);
 void drain_report_lost(struct drain *d, bool final);
 void drain_tee(struct drain *d, struct datfile *df);
 int drain_cpus(const struct drain *d);

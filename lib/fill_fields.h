@@ -6,7 +6,7 @@
  * The hidden helper fields behind verified fills: the contract between the
  * spec that defines a probe (spec_resolve.c adds them), the formatter that
  * reads them back (format.c) and the run that decides whether the companion
- * is needed (tracer.c).
+ * is needed (run_arm.c).
  *
  * A probe's argument tells ktprobe only what the kernel fetched; for the
  * companion (ktfill) to read or check a user value it needs more, which the

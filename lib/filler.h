@@ -32,24 +32,27 @@ struct fill_ask {
 	struct outbuf *out;		/* where the line is built (for reports) */
 };
 
+/* Where in a line the annotation of fill @id goes. */
+struct fill_spot {
+	size_t at;
+	uint32_t id;
+};
+
 struct filler;
 
-struct filler *filler_start(const char *self);
+struct proctable;
+
+struct filler *filler_start(const struct proctable *procs);
 int filler_fd(const struct filler *f);
 uint32_t filler_request(struct filler *f, const struct fill_ask *ask);
 void filler_submit(struct filler *f);
-void filler_collect(struct filler *f);
-void filler_note_exec(struct filler *f, int pid, unsigned long long ts, const char *file);
-void filler_note_exit(struct filler *f, int pid, unsigned long long ts);
 bool filler_has_room(struct filler *f);
 void filler_wait(const struct filler *f, int ms);
 bool filler_busy(const struct filler *f);
-void filler_line(struct filler *f, struct outbuf *out, size_t start, bool has_fills);
+void filler_line(struct filler *f, struct outbuf *out, size_t start,
+		 const struct fill_spot *spots, unsigned int nspots);
 void filler_flush(struct filler *f, struct outbuf *out, unsigned long long stream_ns, bool all);
 void filler_set_marker_fd(struct filler *f, int fd);
 void filler_stop(struct filler *f);
-
-#define FILL_MARK_START '\001'
-#define FILL_MARK_END '\002'
 
 #endif

@@ -6,7 +6,9 @@
 #include <event-parse.h>
 
 #include "filler.h"
+#include "line_head.h"
 #include "outbuf.h"
+#include "proctable.h"
 
 /* Where the formatter sends the values it wants read from a process. */
 struct fill_hook {
@@ -20,17 +22,13 @@ struct fill_hook {
 struct formatter;
 
 struct formatter *formatter_new(struct tep_handle *tep, struct outbuf *out, bool lazy_flags,
-				 bool live);
+				 struct proctable *procs, bool live);
 void formatter_free(struct formatter *f);
 void formatter_record(struct formatter *f, struct tep_record *rec);
 void formatter_skip(struct formatter *f, struct tep_record *rec);
-void formatter_set_comm(struct formatter *f, int pid, const char *comm);
-void formatter_forget_comms(struct formatter *f);
 void formatter_set_fills(struct formatter *f, const struct fill_hook *hook);
-int formatter_line_fills(const struct formatter *f);
+unsigned int formatter_line_fills(const struct formatter *f, const struct fill_spot **spots);
 bool formatter_is_marker(struct formatter *f, struct tep_record *rec, unsigned int *id,
 			 const void **payload, unsigned int *len);
-void format_column_header(struct outbuf *o);
-bool kernel_has_lazy_flags(const char *release);
 
 #endif

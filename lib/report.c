@@ -13,7 +13,7 @@
 #ifdef KTP_HAVE_TRACECMD
 #include <trace-cmd.h>
 
-#include "context.h"
+#include "task_events.h"
 #include "format.h"
 #include "marker.h"
 #include "outbuf.h"
@@ -34,7 +34,8 @@ struct source {
 	struct tracecmd_input *handle;
 	const char *file;
 	struct formatter *fmt;
-	struct context ctx;
+	struct proctable *procs;	/* what its task events told */
+	struct task_events ctx;
 	struct strv asked;		/* from the session record, if any */
 };
 
@@ -156,7 +157,7 @@ static int print_record(struct tracecmd_input *h, struct tep_record *rec, int cp
 	};
 
 	(void)cpu;		/* an index over all the handles' CPUs; rec->cpu is the CPU */
-	if (!s || context_record(&s->ctx, rec, tep_data_pid(tracecmd_get_tep(h), rec)))
+	if (!s || task_events_record(&s->ctx, rec, tep_data_pid(tracecmd_get_tep(h), rec)))
 		return 0;
 	formatter_set_fills(s->fmt, &hook);
 	formatter_record(s->fmt, rec);
@@ -187,11 +188,11 @@ static void setup_context(struct source *s)
 	struct tep_handle *tep = tracecmd_get_tep(s->handle);
 
 	s->ctx.tep = tep;
-	s->ctx.fmt = s->fmt;
-	for (int k = 0; k < CTX_COUNT; k++) {
-		char *name = xasprintf("%s:%s", context_events[k][0], context_events[k][1]);
+	s->ctx.procs = s->procs;
+	for (int k = 0; k < TASK_EVENTS; k++) {
+		char *name = xasprintf("%s:%s", task_event_names[k][0], task_event_names[k][1]);
 
-		s->ctx.ev[k] = tep_find_event_by_name(tep, context_events[k][0], context_events[k][1]);
+		s->ctx.ev[k] = tep_find_event_by_name(tep, task_event_names[k][0], task_event_names[k][1]);
 		/* no session record: not ktprobe's file, so everything was asked for */
 		s->ctx.print[k] = !s->asked.n || strv_contains(&s->asked, name);
 		free(name);
@@ -234,7 +235,8 @@ static void add_source(struct report *r, struct tracecmd_input *h, const char *f
 	memset(s, 0, sizeof(*s));
 	s->handle = h;
 	s->file = file;
-	s->fmt = formatter_new(tracecmd_get_tep(h), &r->out, lazy, false);
+	s->procs = proctable_new();
+	s->fmt = formatter_new(tracecmd_get_tep(h), &r->out, lazy, s->procs, false);
 }
 
 /*
@@ -279,7 +281,9 @@ static void close_sources(struct report *r, struct tracecmd_input **opened, int 
 		if (!top)
 			tracecmd_close(r->src[i].handle);
 		formatter_free(r->src[i].fmt);
+		proctable_free(r->src[i].procs);
 		r->src[i].fmt = NULL;
+		r->src[i].procs = NULL;
 		r->src[i].handle = NULL;
 	}
 	for (int i = 0; i < nfiles; i++) {

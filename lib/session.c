@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The run's own tracefs instance and event group: creation, probe
- * definitions with the kernel's error_log, removal, and recognising (and
- * removing) what dead runs left behind.
+ * The run's own tracefs instance and event group: creation, every
+ * setting written to the instance (filters, pids, triggers, options,
+ * enabling and disabling events, the marker file), probe definitions
+ * with the kernel's error_log, and removal. Recognising what dead runs
+ * left behind is session_stale.c's.
  */
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +21,6 @@
 #if defined(__SANITIZE_ADDRESS__)
 #include <sanitizer/lsan_interface.h>
 #endif
-
-static const char *const session_tools[] = { "ktprobe", "ktfill" };
 
 /*
  * session_tracefs_mounted - whether tracefs is mounted (after mounting it,
@@ -36,88 +37,6 @@ int session_tracefs_mounted(bool mount)
 		__lsan_ignore_object(path);
 #endif
 	return ret;
-}
-
-/* Start time of @pid in clock ticks since boot (field 22 of /proc/PID/stat), 0 if gone. */
-static unsigned long long process_start_time(int pid)
-{
-	unsigned long long start = 0;
-	char path[64], buf[1024], *p;
-	FILE *f;
-	int i;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	if (!fgets(buf, sizeof(buf), f)) {
-		fclose(f);
-		return 0;
-	}
-	fclose(f);
-	p = strrchr(buf, ')');		/* comm may hold spaces and parentheses */
-	if (!p)
-		return 0;
-	for (i = 2; p && i < 22; i++)
-		p = strchr(p + 1, ' ');
-	if (p)
-		start = strtoull(p + 1, NULL, 10);
-	return start;
-}
-
-/* Inode number of our pid namespace: names are only meaningful inside it. */
-static unsigned long long pid_namespace(void)
-{
-	char link[64] = "";
-	ssize_t n = readlink("/proc/self/ns/pid", link, sizeof(link) - 1);
-	char *open;
-
-	if (n <= 0)
-		return 0;
-	link[n] = '\0';
-	open = strchr(link, '[');
-	return open ? strtoull(open + 1, NULL, 10) : 0;
-}
-
-/* session_make_name - TOOL_PID_STARTTIME_PIDNS for this process */
-void session_make_name(char *buf, size_t len, const char *tool)
-{
-	snprintf(buf, len, "%s_%d_%llu_%llu", tool, (int)getpid(),
-		 process_start_time(getpid()), pid_namespace());
-}
-
-/*
- * Parse a session name. Returns 0 and fills @pid, @start and @ns when
- * @name is one of ours.
- */
-static int session_parse_name(const char *name, int *pid, unsigned long long *start,
-			      unsigned long long *ns)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(session_tools); i++) {
-		size_t len = strlen(session_tools[i]);
-		char tail[8];
-
-		if (strncmp(name, session_tools[i], len) || name[len] != '_')
-			continue;
-		if (sscanf(name + len + 1, "%d_%llu_%llu%7s", pid, start, ns, tail) == 3)
-			return 0;
-	}
-	return -1;
-}
-
-/* Whether the run that owns @name is gone: not alive, or another process has its pid. */
-static bool session_is_dead(const char *name, int *pid, bool *foreign_ns)
-{
-	unsigned long long start, ns;
-
-	*foreign_ns = false;
-	if (session_parse_name(name, pid, &start, &ns))
-		return false;
-	if (ns != pid_namespace()) {
-		*foreign_ns = true;
-		return false;
-	}
-	return process_start_time(*pid) != start;
 }
 
 /* MemAvailable from /proc/meminfo, in KB; 0 if unknown. */
@@ -193,7 +112,7 @@ int session_create(struct session *s, const char *tool, size_t buffer_kb)
  * top-level log, where probe definitions report) whose command mentions
  * @needle; other users' entries are never shown as ours
  */
-char *session_error_for(struct tracefs_instance *inst, const char *needle)
+static char *session_error_for(struct tracefs_instance *inst, const char *needle)
 {
 	char *all = tracefs_error_all(inst), *res = NULL, *p;
 
@@ -227,7 +146,7 @@ char *session_error_for(struct tracefs_instance *inst, const char *needle)
  * session_print_kernel_error - "prog: WHAT: MESSAGE" and then the entry's
  * command and caret lines, from one error_log @entry
  */
-void session_print_kernel_error(const char *what, const char *entry)
+static void session_print_kernel_error(const char *what, const char *entry)
 {
 	const char *nl = strchr(entry, '\n'), *msg = entry, *p;
 	size_t first = nl ? (size_t)(nl - entry) : strlen(entry);
@@ -238,6 +157,142 @@ void session_print_kernel_error(const char *what, const char *entry)
 	err_msg("%s: %.*s", what, (int)(first - (msg - entry)), msg);
 	if (nl)
 		fprintf(stderr, "%s\n", nl + 1);
+}
+
+/*
+ * session_set_filter - apply @filter to @ev in the instance; on rejection
+ * show the kernel's error_log entry (or errno's meaning) and return -1
+ */
+int session_set_filter(struct session *s, struct tep_event *ev, const char *filter)
+{
+	char *entry;
+
+	if (tracefs_event_filter_apply(s->inst, ev, filter) >= 0)
+		return 0;
+	entry = tracefs_error_last(s->inst);
+	if (entry && *entry) {
+		char *what = xasprintf("bad filter for %s", ev->name);
+		size_t n = strlen(entry);
+
+		while (n && entry[n - 1] == '\n')
+			entry[--n] = '\0';
+		session_print_kernel_error(what, entry);
+		free(what);
+	} else {
+		err_msg("bad filter for %s: '%s' (%s)", ev->name, filter, strerror(errno));
+	}
+	free(entry);
+	return -1;
+}
+
+/* session_trace_pids - record events of the tasks in @list (space-separated pids) only */
+int session_trace_pids(struct session *s, const char *list)
+{
+	if (tracefs_instance_file_write(s->inst, "set_event_pid", list) >= 0)
+		return 0;
+	err_msg("cannot write set_event_pid: %s", strerror(errno));
+	return -1;
+}
+
+/* Set option @id of the instance; -1, saying it could not enable @what, if it cannot. */
+static int enable_option(struct session *s, enum tracefs_option_id id, const char *what)
+{
+	if (!tracefs_option_enable(s->inst, id))
+		return 0;
+	err_msg("cannot enable %s: %s", what, strerror(errno));
+	return -1;
+}
+
+/* session_follow_forks - children of the traced tasks are traced too (event-fork) */
+int session_follow_forks(struct session *s)
+{
+	return enable_option(s, TRACEFS_OPTION_EVENT_FORK, "the event-fork option");
+}
+
+/* session_ignore_pid - never record events of @pid (the run's own process), where the kernel can */
+void session_ignore_pid(struct session *s, pid_t pid)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "%d", (int)pid);
+	if (tracefs_file_exists(s->inst, "set_event_notrace_pid"))
+		tracefs_instance_file_write(s->inst, "set_event_notrace_pid", buf);
+}
+
+/* session_add_stack_trigger - a kernel stack after each @sys:@name event */
+int session_add_stack_trigger(struct session *s, const char *sys, const char *name)
+{
+	if (tracefs_event_file_write(s->inst, sys, name, "trigger", "stacktrace") >= 0)
+		return 0;
+	err_msg("cannot add a stacktrace trigger to %s: %s", name, strerror(errno));
+	return -1;
+}
+
+/* session_user_stacks - a user stack after each user-space event */
+int session_user_stacks(struct session *s)
+{
+	return enable_option(s, TRACEFS_OPTION_USERSTACKTRACE, "user stack traces");
+}
+
+/*
+ * session_enable_event - enable @sys:@name in the instance by writing its
+ * enable file (libtracefs's tracefs_event_enable() lists every event
+ * directory first: milliseconds each). -1 with errno set if it cannot be.
+ */
+int session_enable_event(struct session *s, const char *sys, const char *name)
+{
+	char *path;
+	int ret;
+
+	if (strchr(sys, '/') || strchr(name, '/') || !strcmp(sys, "..") || !strcmp(name, "..")) {
+		errno = EINVAL;
+		return -1;
+	}
+	path = xasprintf("events/%s/%s/enable", sys, name);
+	ret = tracefs_instance_file_write(s->inst, path, "1") == 1 ? 0 : -1;
+	free(path);
+	return ret;
+}
+
+/* session_disable_events - disarm: no more events are recorded in the instance */
+void session_disable_events(struct session *s)
+{
+	if (s->inst)
+		tracefs_event_disable(s->inst, NULL, NULL);
+}
+
+/* session_wake_on_any_data - readers of the buffer wake on any data (also the kernel's default) */
+void session_wake_on_any_data(struct session *s)
+{
+	tracefs_instance_file_write(s->inst, "buffer_percent", "0");
+}
+
+/*
+ * session_open_marker - trace_marker_raw for writing: of the run's own
+ * instance, or (@into) of the instance of that name ("top": the top
+ * level); -1 after an error message
+ */
+int session_open_marker(struct session *s, const char *into)
+{
+	struct tracefs_instance *inst = s->inst;
+	int fd;
+
+	if (into && strcmp(into, "top")) {
+		inst = tracefs_instance_alloc(NULL, into);
+		if (!inst || !tracefs_instance_exists(into)) {
+			err_msg("--into: no tracefs instance '%s'", into);
+			tracefs_instance_free(inst);
+			return -1;
+		}
+	} else if (into) {
+		inst = NULL;
+	}
+	fd = tracefs_instance_file_open(inst, "trace_marker_raw", O_WRONLY | O_CLOEXEC);
+	if (inst != s->inst)
+		tracefs_instance_free(inst);
+	if (fd < 0)
+		err_msg("cannot open trace_marker_raw: %s", strerror(errno));
+	return fd;
 }
 
 /* session_define - write one probe definition into the run's group */
@@ -328,87 +383,4 @@ void session_destroy(struct session *s)
 	if (s->have_group)
 		session_remove_group(s->name);
 	s->have_group = false;
-}
-
-/* The groups that hold dynamic events, from dynamic_events or the probe files. */
-static void list_groups(struct strv *groups)
-{
-	static const char *const files[] = { "dynamic_events", "kprobe_events", "uprobe_events" };
-
-	for (size_t f = 0; f < ARRAY_SIZE(files); f++) {
-		char *text = tracefs_instance_file_read(NULL, files[f], NULL);
-
-		for (char *line = text, *next; line && *line; line = next) {
-			char *colon = strchr(line, ':'), *slash;
-
-			next = strchr(line, '\n');
-			next = next ? next + 1 : line + strlen(line);
-			if (!colon || colon > next)
-				continue;
-			slash = strchr(colon, '/');
-			if (!slash || slash > next)
-				continue;
-			*slash = '\0';
-			if (!strv_contains(groups, colon + 1))
-				strv_push(groups, xstrdup(colon + 1));
-		}
-		free(text);
-		if (f == 0 && text)
-			break;
-	}
-}
-
-/*
- * session_cleanup_stale - remove instances and groups of dead ktprobe runs
- * @report_live: also say which ones belong to runs still alive
- *
- * Returns how many leftovers were removed, -1 if some could not be.
- */
-int session_cleanup_stale(bool report_live)
-{
-	struct strv groups = { 0 }, seen = { 0 };
-	char **instances = tracefs_instances(NULL);
-	int removed = 0, failed = 0, pid;
-	bool foreign;
-
-	list_groups(&groups);
-	for (int i = 0; instances && instances[i]; i++)
-		strv_push(&seen, xstrdup(instances[i]));
-	for (int i = 0; i < groups.n; i++)
-		if (!strv_contains(&seen, groups.v[i]))
-			strv_push(&seen, xstrdup(groups.v[i]));
-	for (int i = 0; i < seen.n; i++) {
-		const char *name = seen.v[i];
-
-		if (!session_is_dead(name, &pid, &foreign)) {
-			if (report_live && foreign)
-				note_msg("%s belongs to a run in another pid namespace; left alone", name);
-			else if (report_live && session_parse_name(name, &pid, &(unsigned long long){0},
-								   &(unsigned long long){0}) == 0)
-				note_msg("%s belongs to a live run (pid %d); left alone", name, pid);
-			continue;
-		}
-		note_msg("removing leftovers of a dead run (pid %d): %s", pid, name);
-		if (instances) {
-			for (int k = 0; instances[k]; k++) {
-				struct tracefs_instance *inst;
-
-				if (strcmp(instances[k], name))
-					continue;
-				inst = tracefs_instance_alloc(NULL, name);
-				if (!inst || tracefs_instance_destroy(inst)) {
-					warn_msg("cannot remove instance %s: %s", name, strerror(errno));
-					failed++;
-				}
-				tracefs_instance_free(inst);
-			}
-		}
-		if (strv_contains(&groups, name) && session_remove_group(name))
-			failed++;
-		removed++;
-	}
-	tracefs_list_free(instances);
-	strv_free(&groups);
-	strv_free(&seen);
-	return failed ? -1 : removed;
 }

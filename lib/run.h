@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-#ifndef KTP_TRACER_H
-#define KTP_TRACER_H
+#ifndef KTP_RUN_H
+#define KTP_RUN_H
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -9,7 +9,7 @@
 #include "probe_spec.h"
 
 /* What a live run does with its specs. */
-struct tracer_opts {
+struct run_opts {
 	double duration;		/* -d: seconds, 0 = until a signal */
 	pid_t pid;			/* -p: threads of this process */
 	pid_t tid;			/* -L: this thread only */
@@ -26,6 +26,6 @@ struct tracer_opts {
 	FILE *out;
 };
 
-int tracer_run(struct probe_spec *specs, int nspecs, const struct tracer_opts *o);
+int live_run(struct probe_spec *specs, int nspecs, const struct run_opts *o);
 
 #endif

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Streaming a live run: records read from the ring buffer in time order
+ * (drain.c), task events learned from (task_events.c), each other record
+ * turned into its line (format.c), lines with fills held until their
+ * values are read (filler.c), and the text written out; at the end,
+ * whatever is left read and the held lines let out.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_state.h"
+#include "utils.h"
+
+#define STREAM_MARGIN_NS 500000ULL	/* an event's commit can lag its timestamp */
+
+/* Write the lines out (none with ktfill -q); -1 when the reader is gone. */
+static int flush_out(struct run_state *r)
+{
+	if (r->o->quiet)
+		r->out.len = 0;
+	return outbuf_flush(&r->out);
+}
+
+/* Format one record; false when the companion has no room for more fills. */
+static bool on_record(struct tep_record *rec, void *ctx)
+{
+	struct run_state *r = ctx;
+	const struct fill_spot *spots;
+	unsigned int nspots;
+	size_t start;
+	int pid;
+
+	if (rec->missed_events) {
+		proctable_forget_comms(r->procs);
+		flush_out(r);
+		if (rec->missed_events > 0)
+			err_msg("CPU %d: %lld events lost here (ring buffer overrun; raise it with -b KB)",
+				rec->cpu, rec->missed_events);
+		else
+			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
+	}
+	pid = tep_data_pid(r->tep, rec);
+	if (task_events_record(&r->tasks, rec, pid) || (r->o->pid && !proctable_followed(r->procs, pid))) {
+		formatter_skip(r->fmt, rec);
+		return true;
+	}
+	start = r->out.len;
+	formatter_record(r->fmt, rec);
+	if (!r->filler)
+		return true;
+	nspots = formatter_line_fills(r->fmt, &spots);
+	filler_line(r->filler, &r->out, start, spots, nspots);
+	return filler_has_room(r->filler);
+}
+
+/*
+ * Read and print what is there; false when the output is gone. Lines that
+ * carry fills wait for the companion's answers and for the stream to have
+ * been read past the reads (see filler.c).
+ */
+static bool drain_once(struct run_state *r)
+{
+	unsigned long long start = now_ns();
+	long n = drain_read(r->drain, on_record, r);
+
+	drain_adapt(r->drain, n);
+	if (r->filler) {
+		/* events committed by then have been handed on; allow for in-flight commits */
+		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
+		unsigned long long pending = drain_pending(r->drain);
+
+		if (pending && pending <= stream_ns)
+			stream_ns = pending - 1;
+		filler_submit(r->filler);
+		filler_flush(r->filler, &r->out, stream_ns, false);
+	}
+	return flush_out(r) == 0;
+}
+
+/* Let the held-back lines out: wait for answers a while, then give up on them. */
+static void drain_fills(struct run_state *r)
+{
+	unsigned long long until = now_ns() + 2000000000ULL;
+
+	if (!r->filler)
+		return;
+	filler_submit(r->filler);
+	while (filler_busy(r->filler) && now_ns() < until && !r->out.broken) {
+		filler_wait(r->filler, 10);
+		filler_flush(r->filler, &r->out, now_ns() - STREAM_MARGIN_NS, false);
+		flush_out(r);
+	}
+	filler_flush(r->filler, &r->out, now_ns(), true);
+	flush_out(r);
+}
+
+/* Whether @pid still exists (EPERM: it does, not ours to signal). */
+static bool process_alive(pid_t pid)
+{
+	return kill(pid, 0) == 0 || errno == EPERM;
+}
+
+/* Stream events until a signal, the duration, or the end of the traced process. */
+static void stream(struct run_state *r)
+{
+	unsigned long long start = now_ns(), last_stats = start;
+	unsigned long long end = r->o->duration > 0 ?
+		start + (unsigned long long)(r->o->duration * 1e9) : 0;
+	pid_t watched = r->o->pid ? r->o->pid : r->o->tid;
+
+	while (!ktp_stop) {
+		unsigned long long now = now_ns();
+		int timeout = 1000;
+
+		if (end) {
+			if (now >= end)
+				break;
+			if ((end - now) / 1000000 < (unsigned long long)timeout)
+				timeout = (end - now) / 1000000 + 1;
+		}
+		if (filler_busy(r->filler))
+			timeout = 1;	/* held-back lines: read again soon */
+		if (!filler_has_room(r->filler))
+			filler_wait(r->filler, 1);	/* events wait in the ring buffer meanwhile */
+		else if (!drain_pending(r->drain))
+			drain_wait(r->drain, timeout, filler_fd(r->filler));
+		if (!drain_once(r))
+			break;
+		now = now_ns();
+		if (now - last_stats >= 1000000000ULL) {
+			drain_report_lost(r->drain, false);
+			last_stats = now;
+		}
+		if (watched && !process_alive(watched)) {
+			note_msg("%s %d has exited", r->o->pid ? "process" : "thread", (int)watched);
+			break;
+		}
+	}
+}
+
+/* After disarming: read until every buffer is empty. */
+static void final_drain(struct run_state *r)
+{
+	for (int empty = 0; empty < 2 && !r->out.broken; ) {
+		if (drain_read(r->drain, on_record, r) == 0)
+			empty++;
+		filler_submit(r->filler);
+		if (!filler_has_room(r->filler)) {
+			filler_wait(r->filler, 1);
+			filler_flush(r->filler, &r->out, now_ns() - STREAM_MARGIN_NS, false);
+		}
+		flush_out(r);
+	}
+	drain_fills(r);
+	drain_report_lost(r->drain, true);
+}
+
+/* run_finish_outputs - -o: read the fill records written at the end too, then write the trace.dat */
+int run_finish_outputs(struct run_state *r)
+{
+	struct strv events = { 0 };
+	int ret;
+
+	if (!r->dat)
+		return 0;
+	while (drain_read(r->drain, on_record, r) > 0)
+		;
+	flush_out(r);
+	for (int i = 0; i < r->n; i++)
+		strv_push(&events, xasprintf("%s/%s", run_spec_system(r, &r->specs[i]), r->specs[i].event));
+	for (int k = 0; k < TASK_EVENTS; k++)
+		if (r->tasks.ev[k])
+			strv_push(&events, xasprintf("%s/%s", task_event_names[k][0], task_event_names[k][1]));
+	ret = datfile_finish(r->dat, &events, "mono", run_need_kallsyms(r));
+	r->dat = NULL;
+	strv_free(&events);
+	return ret ? 1 : 0;
+}
+
+/*
+ * run_stream - records to text until the run ends (a signal, -d, the
+ * traced process's exit), then disarm and read what is left
+ */
+void run_stream(struct run_state *r)
+{
+	stream(r);
+	session_disable_events(&r->sess);
+	final_drain(r);
+}
