@@ -10,7 +10,14 @@
 
 #include "fill_render.h"
 
-#define EXEC_RACE_NS	2000000ULL
+/*
+ * How long after a failed read of an execve's arguments its exec event may
+ * still come: the exec swaps the memory first and records its event only
+ * once the new program is loaded; on a busy machine the exec'ing task can
+ * be preempted in between for milliseconds (2 ms was seen to be too short
+ * with two CPU hogs). Only lines whose read failed wait this long.
+ */
+#define EXEC_RACE_NS	20000000ULL
 
 static void put_age(struct outbuf *o, unsigned long long event, unsigned long long read)
 {
