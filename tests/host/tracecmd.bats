@@ -13,13 +13,17 @@ teardown_file() {
 }
 
 # recording INSTANCE EVENT...: trace-cmd has enabled each SYSTEM/EVENT in
-# INSTANCE and turned its tracing on (what it records from then on is kept)
+# INSTANCE, its recorders have every CPU's trace_pipe_raw open, and tracing
+# is on (what happens from then on is recorded)
 recording() {
-	local inst=$TRACEFS/instances/$1 ev
+	local inst=$TRACEFS/instances/$1 ev cpus open
 	shift
 	for ev in "$@"; do
 		grep -qx 1 "$inst/events/$ev/enable" 2>/dev/null || return 1
 	done
+	cpus=$(ls -d "$inst"/per_cpu/cpu[0-9]* | wc -l)
+	open=$(find /proc/[0-9]*/fd -lname "$inst/per_cpu/cpu*/trace_pipe_raw" 2>/dev/null | wc -l)
+	[ "$open" -ge "$cpus" ] || return 1
 	grep -qx 1 "$inst/tracing_on"
 }
 

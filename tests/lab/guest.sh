@@ -292,6 +292,25 @@ wait_file() {
 	done
 }
 
+# wait_until CMD...: until CMD succeeds (30 s at most)
+wait_until() {
+	i=0
+	while ! "$@"; do
+		i=$((i + 1))
+		[ $i -gt 300 ] && { echo "timeout waiting for: $*"; return 1; }
+		sleep 0.1
+	done
+}
+
+# recorders_ready: trace-cmd record's recorders have the top level's
+# trace_pipe_raw of every CPU open (from then on what is recorded is kept)
+recorders_ready() {
+	cpus=$(ls -d $TR/per_cpu/cpu[0-9]* | wc -l)
+	open=$(for l in /proc/[0-9]*/fd/*; do readlink "$l"; done 2>/dev/null |
+		grep -c "^$TR/per_cpu/cpu[0-9]*/trace_pipe_raw$")
+	[ "$open" -ge "$cpus" ]
+}
+
 # children_running PID: a child of PID is running (not a zombie)
 children_running() {
 	for st in /proc/[0-9]*/stat; do
@@ -311,6 +330,7 @@ t_tracecmd_keep_record() {
 	rec=$!
 	# recording once trace-cmd has enabled the event and turned tracing on
 	wait_file $TR/events/kept/open/enable '^1' || { cat rec.log; return 1; }
+	wait_until recorders_ready || { cat rec.log; return 1; }
 	wait_file $TR/tracing_on '^1' || return 1
 	$DYN/ktfill --into top -q kept:open syscalls:sys_enter_openat 2>kf.err &
 	kf=$!
@@ -342,6 +362,7 @@ t_tracecmd_network() {
 	$DYN/trace-cmd record -N 127.0.0.1:12345 -e kept >nrec.log 2>&1 &
 	rec=$!
 	wait_file $TR/events/kept/net/enable '^1' || { cat nrec.log listen.log; return 1; }
+	wait_until recorders_ready || { cat nrec.log listen.log; return 1; }
 	wait_file $TR/tracing_on '^1' || return 1
 	$TARGET -n 0 -o /lab/hello
 	kill -INT $rec
@@ -365,7 +386,8 @@ t_tracecmd_network() {
 	wait $kp || { cat kp.err; return 1; }
 	ls /tmp/lst/*.dat >/dev/null || { cat listen.log nrec.log; return 1; }
 	$DYN/ktprobe report /tmp/lst/*.dat /tmp/local.dat >out 2>err
-	has out ': net: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file="/lab/hello"$' || return 1
+	has out ': net: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file="/lab/hello"$' ||
+		{ ls -l /tmp/lst; cat nrec.log listen.log; return 1; }
 	has out ': do_sys_openat2: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file="/lab/hello"$' || return 1
 	[ "$(grep -nE ': (net|do_sys_openat2): ' out | tail -1 | grep -c ': do_sys_openat2: ')" -eq 1 ]
 }
