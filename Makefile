@@ -150,7 +150,7 @@ demo: deps
 # the benchmarks (bench/run): a few minutes; the table goes to build/bench/results.md
 bench: all
 	tests/install-deps bench
-	$(MAKE) $(BUILD)/bench/openloop $(BUILD)/bench/wakeup
+	$(MAKE) $(BUILD)/bench/openloop $(BUILD)/bench/wakeup $(BUILD)/bench/shortopen
 	bench/run $(BENCH_ARGS)
 
 # the fuzz target, built with clang in build/fuzz (tests/fuzz/Makefile)
