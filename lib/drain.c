@@ -204,6 +204,12 @@ void drain_adapt(struct drain *d, long events)
 	}
 }
 
+/* drain_batched - whether the rate is high enough for timed reads */
+bool drain_batched(const struct drain *d)
+{
+	return d->batch;
+}
+
 static unsigned long long stats_lost(struct drain *d, int cpu);
 
 /* Load sub-buffer @c->cur and position on its first record. */

@@ -19,6 +19,7 @@ int drain_wait(struct drain *d, int max_ms, int extra_fd);
 long drain_read(struct drain *d, drain_record_fn fn, void *ctx);
 unsigned long long drain_pending(const struct drain *d);
 void drain_adapt(struct drain *d, long events);
+bool drain_batched(const struct drain *d);
 void drain_report_lost(struct drain *d, bool final);
 void drain_tee(struct drain *d, struct datfile *df);
 int drain_cpus(const struct drain *d);

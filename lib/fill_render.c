@@ -128,7 +128,7 @@ static void put_value(struct outbuf *o, const struct fill_slot *s)
 }
 
 /* Does the value read agree with what the kernel captured at the event? */
-static const char *verdict(const struct fill_slot *s)
+static const char *kernel_check(const struct fill_slot *s)
 {
 	const unsigned char *k = (const unsigned char *)s->kernel;
 	unsigned int n = s->kernel_len;
@@ -157,6 +157,21 @@ static const char *verdict(const struct fill_slot *s)
 		break;
 	}
 	return "unverified";
+}
+
+/*
+ * The value's mark: the check against the kernel's copy; a value it could
+ * not confirm whole is "late" when the thread had a later event before
+ * the read: by then it may have rewritten the memory.
+ */
+static const char *verdict(const struct fill_slot *s)
+{
+	const char *v = kernel_check(s);
+	bool went_on = s->next_ts && s->next_ts < s->res.read_ns;
+
+	if (went_on && (!strcmp(v, "unverified") || !strcmp(v, "partly-verified")))
+		return "late";
+	return v;
 }
 
 /*

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fill_slots.h"
+#include "fill_worker.h"
 #include "utils.h"
 
 #define ROOM_MIN	64		/* free slots an event may need at most */
@@ -50,6 +51,7 @@ void fill_slots_free(struct fill_slots *fs)
 		if (fs->slots[i].state != SLOT_FREE)
 			fill_slot_release(fs, &fs->slots[i]);
 	free(fs->slots);
+	free(fs->answers);
 	free(fs->queue);
 	free(fs->last_same);
 }
@@ -153,22 +155,36 @@ uint32_t fill_slots_ask(struct fill_slots *fs, const struct fill_ask *ask)
 	return id;
 }
 
+/* The queued reads are being made: their slots' clocks start now. */
+static void queue_asked(struct fill_slots *fs)
+{
+	unsigned long long now = now_ns();
+
+	for (unsigned int i = 0; i < fs->nqueue; i++)
+		for (struct fill_slot *s = fill_slot_of(fs, fs->queue[i].id);
+		     s && s->state == SLOT_WAITING; s = fill_slot_of(fs, s->next_same))
+			s->asked_ns = now;
+}
+
+/* The queue is handed over: a new generation of it starts empty. */
+static void queue_done(struct fill_slots *fs)
+{
+	fs->nqueue = 0;
+	fs->queued_asks = 0;
+	fs->gen++;
+}
+
 /*
  * fill_slots_submit - hand the queued reads to the companion in one write;
  * what does not fit in the pipe now is dropped (the drain never waits)
  */
 void fill_slots_submit(struct fill_slots *fs, struct companion *c)
 {
-	unsigned long long now;
 	size_t sent;
 
 	if (!fs->nqueue)
 		return;
-	now = now_ns();
-	for (unsigned int i = 0; i < fs->nqueue; i++)
-		for (struct fill_slot *s = fill_slot_of(fs, fs->queue[i].id);
-		     s && s->state == SLOT_WAITING; s = fill_slot_of(fs, s->next_same))
-			s->asked_ns = now;
+	queue_asked(fs);
 	sent = companion_send(c, fs->queue, fs->nqueue * sizeof(*fs->queue), sizeof(*fs->queue));
 	for (size_t i = sent / sizeof(*fs->queue); i < fs->nqueue; i++)
 		for (struct fill_slot *s = fill_slot_of(fs, fs->queue[i].id); s;
@@ -178,9 +194,28 @@ void fill_slots_submit(struct fill_slots *fs, struct companion *c)
 			s->state = SLOT_DROPPED;
 			fs->dropped++;
 		}
-	fs->nqueue = 0;
-	fs->queued_asks = 0;
-	fs->gen++;
+	queue_done(fs);
+}
+
+/*
+ * fill_slots_read_now - make the queued reads here and now, as the
+ * companion would: no hand-over, no wake-up, the value read microseconds
+ * after the event was seen (see filler_read_now)
+ */
+void fill_slots_read_now(struct fill_slots *fs)
+{
+	size_t len;
+
+	if (!fs->nqueue)
+		return;
+	queue_asked(fs);
+	if (!fs->answers) {
+		fs->answers_cap = 1 << 14;
+		fs->answers = xcalloc(1, fs->answers_cap);
+	}
+	len = fill_worker_answer(fs->queue, fs->nqueue, &fs->answers, &fs->answers_cap);
+	fill_slots_take_answers(fs, fs->answers, len);
+	queue_done(fs);
 }
 
 /* fill_slots_take_answers - the companion's whole answers at the start of @buf into their slots */

@@ -20,6 +20,7 @@ struct fill_slot {
 	enum slot_state state;
 	int pid, kind;
 	unsigned long long ts, asked_ns;
+	unsigned long long next_ts;	/* the thread's next event in the stream, 0 until seen */
 	struct fill_result res;
 	char *payload;			/* small, or allocated */
 	char small[40];
@@ -47,12 +48,15 @@ struct fill_slots {
 	unsigned int inuse;		/* slots not free */
 	unsigned long long full_since;	/* no room since then, or 0 */
 	unsigned long long rest_until;	/* a wait ran out: do not wait again before */
+	char *answers;			/* reads made here (fill_slots_read_now) */
+	size_t answers_cap;
 };
 
 void fill_slots_init(struct fill_slots *fs);
 void fill_slots_free(struct fill_slots *fs);
 uint32_t fill_slots_ask(struct fill_slots *fs, const struct fill_ask *ask);
 void fill_slots_submit(struct fill_slots *fs, struct companion *c);
+void fill_slots_read_now(struct fill_slots *fs);
 size_t fill_slots_take_answers(void *fs, const char *buf, size_t len);
 struct fill_slot *fill_slot_of(struct fill_slots *fs, uint32_t id);
 void fill_slot_release(struct fill_slots *fs, struct fill_slot *s);

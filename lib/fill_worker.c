@@ -3,6 +3,7 @@
  * The companion's reading loop (ktfill --serve): take every fill request
  * that is waiting, read them grouped by process, answer each. It never
  * blocks the tracer: the tracer drops requests when the pipe is full.
+ * The same answering serves ktprobe's own reads (fill_worker_answer).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -246,11 +247,13 @@ static int read_requests(int in, struct fill_request *reqs, int max, char *carry
 }
 
 /*
- * fill_batch - answer @n requests: read them grouped by process, and put
- * each result (struct fill_result and its bytes) in *@answer (grown as
- * needed, *@cap its size); returns the answer's length
+ * fill_worker_answer - answer @n requests: read them grouped by process,
+ * and put each result (struct fill_result and its bytes) in *@answer
+ * (grown as needed, *@cap its size); returns the answer's length. ktfill
+ * --serve calls it for what comes down its pipe, ktprobe for reads it
+ * makes itself (fill_slots.c).
  */
-static size_t fill_batch(const struct fill_request *reqs, int n, char **answer, size_t *cap)
+size_t fill_worker_answer(const struct fill_request *reqs, int n, char **answer, size_t *cap)
 {
 	struct job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
 	size_t len = 0;
@@ -293,7 +296,7 @@ int fill_worker_run(int in, int out)
 
 		if (n <= 0)
 			break;
-		len = fill_batch(reqs, n, &answer, &cap);
+		len = fill_worker_answer(reqs, n, &answer, &cap);
 		if (write_all(out, answer, len)) {
 			ret = -1;
 			break;

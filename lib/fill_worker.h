@@ -2,6 +2,11 @@
 #ifndef KTP_FILL_WORKER_H
 #define KTP_FILL_WORKER_H
 
+#include <stddef.h>
+
+#include "fill.h"
+
+size_t fill_worker_answer(const struct fill_request *reqs, int n, char **answer, size_t *cap);
 int fill_worker_run(int in, int out);
 
 #endif

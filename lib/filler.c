@@ -22,11 +22,18 @@
 
 #define DEADLINE_NS	2000000000ULL	/* no answer after this: dropped */
 #define SUBMIT_ASKS	128		/* fills asked for: hand them over mid-round */
+#define THREADS		4096		/* threads whose latest fills await their next event */
 
 /* A line that waits for its fills: its text and its spots are in the filler's FIFOs. */
 struct held_line {
 	size_t len;
 	unsigned int nspots;
+};
+
+/* A thread's latest event with fills: its fill ids, until the thread's next event. */
+struct thread_fills {
+	int tid;
+	uint32_t first_id, last_id;
 };
 
 struct filler {
@@ -40,6 +47,7 @@ struct filler {
 	unsigned int head, count, lcap;
 	const struct proctable *procs;	/* when processes exec'd and exited */
 	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
+	struct thread_fills *threads;	/* by tid, a collision forgets the older */
 };
 
 /*
@@ -56,6 +64,7 @@ struct filler *filler_start(const struct proctable *procs)
 		return NULL;
 	}
 	fill_slots_init(&f->slots);
+	f->threads = xcalloc(THREADS, sizeof(*f->threads));
 	f->procs = procs;
 	f->marker_fd = -1;
 	return f;
@@ -81,6 +90,19 @@ void filler_submit(struct filler *f)
 {
 	if (f)
 		fill_slots_submit(&f->slots, &f->comp);
+}
+
+/*
+ * filler_read_now - make the waiting requests' reads here and now rather
+ * than hand them to the companion: the value comes microseconds after the
+ * event is seen instead of after the companion's wake-up, which a
+ * short-lived process often does not outlive. It holds up the drain for
+ * the reads' time, so it is for moderate rates (run_stream.c decides).
+ */
+void filler_read_now(struct filler *f)
+{
+	if (f)
+		fill_slots_read_now(&f->slots);
 }
 
 /* filler_has_room - whether the next event's fills find free slots (see fill_slots.c) */
@@ -195,6 +217,41 @@ static void fifo_room(void **buf, size_t *start, size_t *end, size_t *cap, size_
 }
 
 /*
+ * filler_event - thread @tid has an event at @ts in the stream: the reads
+ * for its previous event with fills, if they come later, came after the
+ * thread went on (fill_render.c says so). Called for every record.
+ */
+void filler_event(struct filler *f, int tid, unsigned long long ts)
+{
+	struct thread_fills *t;
+
+	if (!f || tid <= 0)
+		return;
+	t = &f->threads[(unsigned int)tid % THREADS];
+	if (t->tid != tid)
+		return;
+	for (uint32_t id = t->first_id; id != t->last_id + 1; id++) {
+		struct fill_slot *s = fill_slot_of(&f->slots, id);
+
+		if (s && s->pid == tid && !s->next_ts)
+			s->next_ts = ts;
+	}
+	t->tid = 0;
+}
+
+/* The fills at @spots are thread @tid's latest: filler_event() finds them there. */
+static void thread_latest(struct filler *f, const struct fill_spot *spots, unsigned int n)
+{
+	struct fill_slot *s = fill_slot_of(&f->slots, spots[0].id);
+	struct thread_fills *t;
+
+	if (!s || s->pid <= 0)
+		return;
+	t = &f->threads[(unsigned int)s->pid % THREADS];
+	*t = (struct thread_fills) { .tid = s->pid, .first_id = spots[0].id, .last_id = spots[n - 1].id };
+}
+
+/*
  * filler_line - the line at @start.. of @out was just formatted, with its
  * fills' annotations due at @spots (offsets in @out): hold it back if it
  * has any, or if earlier lines are held back
@@ -207,6 +264,8 @@ void filler_line(struct filler *f, struct outbuf *out, size_t start,
 
 	if (!nspots && !f->count)
 		return;
+	if (nspots)
+		thread_latest(f, spots, nspots);
 	if (f->count == f->lcap) {
 		unsigned int ncap = f->lcap ? f->lcap * 2 : 1024;
 		struct held_line *lines = xcalloc(ncap, sizeof(*lines));
@@ -284,5 +343,6 @@ void filler_stop(struct filler *f)
 	free(f->text);
 	free(f->spots);
 	free(f->lines);
+	free(f->threads);
 	free(f);
 }

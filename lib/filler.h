@@ -46,9 +46,11 @@ struct filler *filler_start(const struct proctable *procs);
 int filler_fd(const struct filler *f);
 uint32_t filler_request(struct filler *f, const struct fill_ask *ask);
 void filler_submit(struct filler *f);
+void filler_read_now(struct filler *f);
 bool filler_has_room(struct filler *f);
 void filler_wait(const struct filler *f, int ms);
 bool filler_busy(const struct filler *f);
+void filler_event(struct filler *f, int tid, unsigned long long ts);
 void filler_line(struct filler *f, struct outbuf *out, size_t start,
 		 const struct fill_spot *spots, unsigned int nspots);
 void filler_flush(struct filler *f, struct outbuf *out, unsigned long long stream_ns, bool all);

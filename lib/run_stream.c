@@ -15,6 +15,14 @@
 #include "utils.h"
 
 #define STREAM_MARGIN_NS 500000ULL	/* an event's commit can lag its timestamp */
+/*
+ * While events with fills come, the stream is read again at once (the
+ * per-CPU files are non-blocking), not after a wake-up: the kernel wakes
+ * a sleeping reader some 50-250 us after the event, and a short-lived
+ * process has often exited by then. A burst is over when nothing came
+ * for this long; then the drain sleeps until woken.
+ */
+#define SPIN_NS		1000000ULL
 
 /* Write the lines out (none with ktfill -q); -1 when the reader is gone. */
 static int flush_out(struct run_state *r)
@@ -43,6 +51,7 @@ static bool on_record(struct tep_record *rec, void *ctx)
 			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
 	}
 	pid = tep_data_pid(r->tep, rec);
+	filler_event(r->filler, pid, rec->ts);
 	if (task_events_record(&r->tasks, rec, pid) || (r->o->pid && !proctable_followed(r->procs, pid))) {
 		formatter_skip(r->fmt, rec);
 		return true;
@@ -53,6 +62,9 @@ static bool on_record(struct tep_record *rec, void *ctx)
 		return true;
 	nspots = formatter_line_fills(r->fmt, &spots);
 	filler_line(r->filler, &r->out, start, spots, nspots);
+	/* below the batching rate, each event's values are read at once, here */
+	if (nspots && !drain_batched(r->drain))
+		filler_read_now(r->filler);
 	return filler_has_room(r->filler);
 }
 
@@ -61,13 +73,15 @@ static bool on_record(struct tep_record *rec, void *ctx)
  * carry fills wait for the companion's answers and for the stream to have
  * been read past the reads (see filler.c).
  */
-static bool drain_once(struct run_state *r)
+static bool drain_once(struct run_state *r, unsigned long long *spin_until)
 {
 	unsigned long long start = now_ns();
 	long n = drain_read(r->drain, on_record, r);
 
 	drain_adapt(r->drain, n);
 	if (r->filler) {
+		if (n > 0)
+			*spin_until = start + SPIN_NS;
 		/* events committed by then have been handed on; allow for in-flight commits */
 		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
 		unsigned long long pending = drain_pending(r->drain);
@@ -106,7 +120,7 @@ static bool process_alive(pid_t pid)
 /* Stream events until a signal, the duration, or the end of the traced process. */
 static void stream(struct run_state *r)
 {
-	unsigned long long start = now_ns(), last_stats = start;
+	unsigned long long start = now_ns(), last_stats = start, spin_until = 0;
 	unsigned long long end = r->o->duration > 0 ?
 		start + (unsigned long long)(r->o->duration * 1e9) : 0;
 	pid_t watched = r->o->pid ? r->o->pid : r->o->tid;
@@ -125,9 +139,9 @@ static void stream(struct run_state *r)
 			timeout = 1;	/* held-back lines: read again soon */
 		if (!filler_has_room(r->filler))
 			filler_wait(r->filler, 1);	/* events wait in the ring buffer meanwhile */
-		else if (!drain_pending(r->drain))
+		else if (!drain_pending(r->drain) && now >= spin_until)
 			drain_wait(r->drain, timeout, filler_fd(r->filler));
-		if (!drain_once(r))
+		if (!drain_once(r, &spin_until))
 			break;
 		now = now_ns();
 		if (now - last_stats >= 1000000000ULL) {

@@ -6,7 +6,7 @@
 load ../helpers
 
 # The annotation grammar (see ktprobe(8), "Values read from user memory").
-ANNOT='\[user (verified|unverified|changed|partly-verified) \+[0-9.]+(us|ms|s) '
+ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms|s) '
 
 @test "t:syscalls:sys_enter_openat shows each openat's path, with -p" {
 	target_start "$PROGS/target_pie" -n 0 -o /etc/hostname -z 300
@@ -14,7 +14,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified) \+[0-9.]+(us|ms|s) '
 	target_go
 	ktp_wait
 	grep -qE "sys_openat\(dfd: 0xffffff9c, filename: 0x[0-9a-f]+ ${ANNOT}\"/etc/hostname\"\], flags: 0, mode: 0\)$" "$OUT"
-	grep -qE "filename: 0x[0-9a-f]+ \[user unverified \+[0-9.]+(us|ms) \"/etc/hostname\"\]" "$OUT"
+	grep -qE "filename: 0x[0-9a-f]+ \[user (unverified|late) \+[0-9.]+(us|ms) \"/etc/hostname\"\]" "$OUT"
 	no_control_bytes "$OUT"
 }
 
@@ -55,7 +55,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified) \+[0-9.]+(us|ms|s) '
 	"$PROGS/target_pie" -n 0 -r 300 -z 300
 	ktp_end
 	# the syscall tracepoint gives only the pointer: unverified, with its age
-	[ "$(grep -cE 'sys_openat.*\[user unverified \+[^]]*ktp-rw-' "$OUT")" -ge 250 ]
+	[ "$(grep -cE 'sys_openat.*\[user (unverified|late) \+[^]]*ktp-rw-' "$OUT")" -ge 250 ]
 	! grep -E 'sys_openat' "$OUT" | grep -q '\[user verified' || false
 	# the uprobe: the kernel's copy (s=) decides: verified only when equal
 	total=0
@@ -96,12 +96,40 @@ ANNOT='\[user (verified|unverified|changed|partly-verified) \+[0-9.]+(us|ms|s) '
 	ktp_bg -p "$TARGET_PID" 't:syscalls:sys_enter_openat'
 	target_go
 	ktp_wait
-	found=$(grep -cE 'filename: 0x[0-9a-f]+ \[user unverified \+[0-9.]+(us|ms|s) "/tmp/ktp-burst-[0-9]+"\]' "$OUT")
+	found=$(grep -cE 'filename: 0x[0-9a-f]+ \[user (unverified|late) \+[0-9.]+(us|ms|s) "/tmp/ktp-burst-[0-9]+"\]' "$OUT")
 	dropped=$(sed -nE 's/^ktprobe: ([0-9]+) of [0-9]+ fills dropped.*/\1/p' "$ERR")
 	echo "found $found, dropped ${dropped:-0}"
 	[ $((found + ${dropped:-0})) -ge 300 ]
 	[ "$(grep -c 'ktp-burst' "$OUT")" -eq "$found" ]
 	for i in 0 150 299; do grep -q "\"/tmp/ktp-burst-$i\"" "$OUT" || [ -n "$dropped" ]; done
+}
+
+@test "a value read after the thread's next event is marked late, never shown as checked" {
+	# 100 opens back to back from one buffer rewritten before each: a read of
+	# one that comes after the next open shows the next path
+	target_start "$PROGS/target_pie" -n 0 -K 100 -z 300
+	ktp_bg -p "$TARGET_PID" 't:syscalls:sys_enter_openat'
+	target_go
+	ktp_wait
+	i=0 late=0 unmarked=0
+	while IFS= read -r line; do
+		if grep -qE "\[user [a-z-]+ \+[0-9.]+(us|ms) \"/tmp/ktp-same-$i\"\]" <<<"$line"; then
+			:	# its own path
+		elif grep -qE '\[user late \+[0-9.]+(us|ms) "/tmp/ktp-same-[0-9]+"\]' <<<"$line"; then
+			late=$((late + 1))
+		elif grep -qE '\[user unverified ' <<<"$line"; then
+			unmarked=$((unmarked + 1))	# read between the rewrite and the next open
+		else
+			echo "unexpected: $line"; false
+		fi
+		i=$((i + 1))
+	done < <(grep 'ktp-same-\|filename: 0x[0-9a-f]* \[user:' "$OUT" | grep sys_openat)
+	echo "lines $i, wrong and late $late, wrong and unmarked $unmarked"
+	[ "$i" -eq 100 ]
+	[ "$late" -ge 1 ]
+	# ktprobe cannot see a thread preempted between the rewrite and its next
+	# open (ktprobe(8): what the marks cannot know): rare, not never
+	[ "$unmarked" -le 2 ]
 }
 
 @test "unmapped memory, a string that ends just before an unmapped page, one that runs into it" {

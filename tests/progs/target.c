@@ -17,6 +17,8 @@
  *     -D  dlopen the library PATH (repeatable)
  *     -r  N rounds of: probe_me(buf) and openat(buf), buf rewritten right after
  *     -k  a burst of openat on N different (missing) paths /tmp/ktp-burst-I
+ *     -K  N openat back to back from one buffer, rewritten before each:
+ *         /tmp/ktp-same-I (a late read of one shows a later one)
  *     -W  write STRING (escapes allowed) to /dev/null
  *     -B  openat on bad pointers: 0x1, and a page that is not mapped
  *     -P  openat on a path that ends at the last byte before an unmapped page,
@@ -119,6 +121,20 @@ static void open_burst(int n)
 	}
 }
 
+static void open_same_buffer(int n)
+{
+	char path[32];
+
+	for (int i = 0; i < n; i++) {
+		int fd;
+
+		snprintf(path, sizeof(path), "/tmp/ktp-same-%d", i);
+		fd = openat(AT_FDCWD, path, O_RDONLY);
+		if (fd >= 0)
+			close(fd);
+	}
+}
+
 /* Two pages, the second unmapped: returns the first; NULL on failure. */
 static char *page_before_hole(void)
 {
@@ -177,13 +193,13 @@ int main(int argc, char **argv)
 {
 	int opt, threads = 0, wait_line = 0, do_fork = 0, extra = 0;
 	const char *open_path = NULL, *sys_open_path = NULL, *write_str = NULL, *exec_prog = NULL;
-	int rounds = 0, burst = 0, bad = 0, page_end = 0, linger = 0;
+	int rounds = 0, burst = 0, same = 0, bad = 0, page_end = 0, linger = 0;
 	const char *mapped = NULL;
 	int open_flags = O_RDONLY, open_mode = 0;
 	long sum = 0;
 	pthread_t tid[16];
 
-	while ((opt = getopt(argc, argv, "wn:s:t:feo:O:m:c:D:r:k:W:BPx:z:M:")) != -1) {
+	while ((opt = getopt(argc, argv, "wn:s:t:feo:O:m:c:D:r:k:K:W:BPx:z:M:")) != -1) {
 		switch (opt) {
 		case 'w': wait_line = 1; break;
 		case 'n': count = atoi(optarg); break;
@@ -200,6 +216,7 @@ int main(int argc, char **argv)
 		case 'c': prctl(PR_SET_NAME, unescape(optarg)); break;
 		case 'r': rounds = atoi(optarg); break;
 		case 'k': burst = atoi(optarg); break;
+		case 'K': same = atoi(optarg); break;
 		case 'W': write_str = unescape(optarg); break;
 		case 'B': bad = 1; break;
 		case 'P': page_end = 1; break;
@@ -264,6 +281,8 @@ int main(int argc, char **argv)
 		sum += rewrite_rounds(rounds);
 	if (burst)
 		open_burst(burst);
+	if (same)
+		open_same_buffer(same);
 	if (write_str) {
 		int fd = open("/dev/null", O_WRONLY);
 
