@@ -192,6 +192,31 @@ static bool is_path_name(const char *name)
 }
 
 /*
+ * Kernels from 6.19 copy a syscall's user strings into the event: argument
+ * ARG's copy is the __data_loc field __ARG_val. The copy belongs to its
+ * argument's value; it is not a field of its own.
+ */
+static void plan_syscall_copies(struct event_plan *p)
+{
+	struct tep_format_field *f;
+	int i = 0;
+
+	for (f = p->event->format.fields; f; f = f->next, i++) {
+		size_t n = strlen(f->name);
+		struct tep_format_field *arg;
+		int j = 0;
+
+		if (n <= 6 || strncmp(f->name, "__", 2) || strcmp(f->name + n - 4, "_val") ||
+		    !(f->flags & TEP_FIELD_IS_DYNAMIC))
+			continue;
+		p->sys_fills[i].is_copy = true;
+		for (arg = p->event->format.fields; arg; arg = arg->next, j++)
+			if (strlen(arg->name) == n - 6 && !strncmp(arg->name, f->name + 2, n - 6))
+				p->sys_fills[j].copy = f;
+	}
+}
+
+/*
  * What the companion reads for a syscall's arguments, by their declared
  * types: "const char *" a string (a file name up to PATH_MAX, other strings
  * up to the string limit; "buf" as many bytes as its count says), "const
@@ -221,6 +246,7 @@ static void plan_syscall_fills(struct event_plan *p)
 			sf->path = !sf->count && is_path_name(f->name);
 		}
 	}
+	plan_syscall_copies(p);
 }
 
 static struct event_plan *plan_syscall(struct tep_event *ev)

@@ -34,6 +34,9 @@ struct sys_fill {
 	bool exec;			/* an argument of execve/execveat */
 	bool is_nr;			/* __syscall_nr: not shown */
 	bool is_int;			/* an int in a long slot: 32 bits shown */
+	/* 6.19+: the kernel's own copy of the string (__ARG_val), shown as the value */
+	struct tep_format_field *copy;
+	bool is_copy;			/* a __ARG_val field: shown with its argument */
 };
 
 enum plan_kind {

@@ -135,6 +135,16 @@ static unsigned long long read_num(struct formatter *f, const void *data, int si
 	return tep_read_number(f->tep, data, size);
 }
 
+/* The text of a syscall's string copy, without its NUL and the "..." that marks a cut. */
+static unsigned int copy_text_len(const char *s, unsigned int len)
+{
+	while (len && !s[len - 1])
+		len--;
+	if (len >= 3 && !memcmp(s + len - 3, "...", 3))
+		len -= 3;
+	return len;
+}
+
 /*
  * Ask the companion for a value at @addr of the event's process and note
  * the spot where its annotation goes; @kcap: what the kernel captured of it.
@@ -158,6 +168,9 @@ static void ask_fill(struct formatter *f, struct tep_record *rec, const char *fi
 		return;
 	if (kcap && (kcap->flags & TEP_FIELD_IS_DYNAMIC)) {
 		ask.kernel = field_data_loc(f->tep, rec, kcap, &len);
+		/* a syscall's copy checks a prefix: without its NUL and the "..." of a cut */
+		if (verify == VERIFY_PREFIX)
+			len = copy_text_len(ask.kernel, len);
 		ask.kernel_len = len;
 	} else if (kcap && kcap->offset + kcap->size <= rec->size) {
 		ask.kernel = (char *)rec->data + kcap->offset;
@@ -245,7 +258,8 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 
 /* Ask for what a syscall argument points to, by the rule of its type. */
 static void ask_syscall_fill(struct formatter *f, struct tep_record *rec,
-			     const struct sys_fill *sf, unsigned long long ptr)
+			     const struct sys_fill *sf, unsigned long long ptr,
+			     const struct tep_format_field *copy)
 {
 	unsigned long long count = 0;
 	unsigned int max = sf->path ? FILL_PATH_MAX : f->fill.string_limit;
@@ -255,10 +269,35 @@ static void ask_syscall_fill(struct formatter *f, struct tep_record *rec,
 		if (count < max)
 			max = count;
 	}
-	ask_fill(f, rec, sf->field->name, ptr, sf->kind, max, NULL, VERIFY_NONE, sf->count != NULL,
+	ask_fill(f, rec, sf->field->name, ptr, sf->kind, max, copy, copy ? VERIFY_PREFIX : VERIFY_NONE,
+		 sf->count != NULL,
 		 sf->kind != FILL_STRV ? 0 :
 		 strcmp(sf->field->name, "envp") ? FILLREQ_CMDLINE : FILLREQ_ENVIRON,
 		 sf->exec && sf->kind == FILL_STRING);
+}
+
+/*
+ * A string the kernel copied into the event (6.19+) is the argument's
+ * value, shown as the kernel's text shows it: 0x7ffd5c2a "/etc/hostname".
+ * One it cut at syscall_user_buf_size ("..." at the end) or could not
+ * make is read whole from the process, checked against the copy's bytes.
+ */
+static void put_syscall_copy(struct formatter *f, struct tep_record *rec,
+			     const struct sys_fill *sf, unsigned long long ptr)
+{
+	unsigned int len;
+	const char *s = field_data_loc(f->tep, rec, sf->copy, &len);
+	unsigned int text = s ? copy_text_len(s, len) : 0;
+
+	while (len && !s[len - 1])
+		len--;
+	if (len) {
+		outbuf_add(f->out, " \"", 2);
+		outbuf_escaped(f->out, s, len);
+		outbuf_putc(f->out, '"');
+	}
+	if (!len || text < len)
+		ask_syscall_fill(f, rec, sf, ptr, sf->copy);
 }
 
 static void print_syscall(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
@@ -278,7 +317,7 @@ static void print_syscall(struct formatter *f, const struct event_plan *p, struc
 	for (field = p->event->format.fields; field; field = field->next) {
 		unsigned long long v;
 
-		if (sf->is_nr) {
+		if (sf->is_nr || sf->is_copy) {
 			sf++;
 			continue;
 		}
@@ -296,8 +335,10 @@ static void print_syscall(struct formatter *f, const struct event_plan *p, struc
 		else
 			outbuf_putc(f->out, '0');
 		first = false;
-		if (sf->kind && v)
-			ask_syscall_fill(f, rec, sf, v);
+		if (sf->copy && v)
+			put_syscall_copy(f, rec, sf, v);
+		else if (sf->kind && v)
+			ask_syscall_fill(f, rec, sf, v, NULL);
 		sf++;
 	}
 	outbuf_putc(f->out, ')');

@@ -75,6 +75,8 @@ static size_t default_buffer_kb(struct tracefs_instance *inst)
 	return kernel_kb < 0 || kb > (unsigned long long)kernel_kb ? kb : 0;
 }
 
+#define SYSCALL_COPY_MAX "165"	/* the kernel's most for syscall_user_buf_size */
+
 /*
  * session_create - make this run's instance (new, never an existing one)
  * with a monotonic clock (so event times compare with CLOCK_MONOTONIC) and
@@ -104,6 +106,9 @@ int session_create(struct session *s, const char *tool, size_t buffer_kb)
 		err_msg("cannot set the buffer to %zu KB per CPU: %s", buffer_kb, strerror(errno));
 		return -1;
 	}
+	/* 6.19+: syscall events copy user strings, by default only 63 bytes */
+	if (tracefs_file_exists(s->inst, "syscall_user_buf_size"))
+		tracefs_instance_file_write(s->inst, "syscall_user_buf_size", SYSCALL_COPY_MAX);
 	return 0;
 }
 
