@@ -31,6 +31,7 @@ struct run_state {
 	struct filler *filler;		/* the companion reader, if any */
 	struct datfile *dat;		/* -o */
 	int marker_fd;			/* where fill records go, or -1 */
+	long round_records;		/* events with values in this read of the buffers */
 };
 
 const char *run_spec_system(const struct run_state *r, const struct probe_spec *ps);

@@ -23,6 +23,13 @@
  * for this long; then the drain sleeps until woken.
  */
 #define SPIN_NS		1000000ULL
+/*
+ * More events with values than this in one read of the buffers: the drain is behind,
+ * and reading each event's values itself would put it further behind; the
+ * companion takes them (the rate measured over 50 ms comes too late for
+ * the start of a burst).
+ */
+#define DIRECT_ROUND_MAX	64
 
 /* Write the lines out (none with ktfill -q); -1 when the reader is gone. */
 static int flush_out(struct run_state *r)
@@ -63,7 +70,7 @@ static bool on_record(struct tep_record *rec, void *ctx)
 	nspots = formatter_line_fills(r->fmt, &spots);
 	filler_line(r->filler, &r->out, start, spots, nspots);
 	/* below the batching rate, each event's values are read at once, here */
-	if (nspots && !drain_batched(r->drain))
+	if (nspots && !drain_batched(r->drain) && ++r->round_records <= DIRECT_ROUND_MAX)
 		filler_read_now(r->filler);
 	return filler_has_room(r->filler);
 }
@@ -76,8 +83,10 @@ static bool on_record(struct tep_record *rec, void *ctx)
 static bool drain_once(struct run_state *r, unsigned long long *spin_until)
 {
 	unsigned long long start = now_ns();
-	long n = drain_read(r->drain, on_record, r);
+	long n;
 
+	r->round_records = 0;
+	n = drain_read(r->drain, on_record, r);
 	drain_adapt(r->drain, n);
 	if (r->filler) {
 		if (n > 0)
