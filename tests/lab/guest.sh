@@ -324,6 +324,18 @@ t_copy_exec_untouched() {
 	has out 'target-[0-9]+ .*filename: 0x[0-9a-f]+ "/lab/hello"'
 }
 
+# children that open ten paths from one rewritten buffer and exit or exec at
+# once (bench/shortopen.c): every path right, in its order
+t_copy_short_lived() {
+	copies || return 77
+	kt_bg 't:syscalls:sys_enter_openat' || return 1
+	/lab/shortopen -c 20 -k 10 -x /bin/true /tmp/so >/dev/null
+	kt_end
+	right=$(awk '/shortopen-[0-9]+ .*sys_openat/ { split($1, a, "-"); want = "\"/tmp/so/" a[2] "/" k[a[2]]++ "\"";
+		if (index($0, want)) n++ } END { print n + 0 }' out)
+	[ "$right" -eq 200 ] || { cat out; fail "$right of 200 paths right"; }
+}
+
 # a path longer than the kernel copies: its copy, then the whole path read and checked
 t_copy_long() {
 	copies || return 77
