@@ -308,7 +308,7 @@ t_copy_cats() {
 	kt_bg 't:syscalls:sys_enter_openat' || return 1
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do cat /lab/hello >/dev/null; done
 	kt_end
-	n=$(count out 'cat-[0-9]+ .*filename: 0x[0-9a-f]+ "/lab/hello"')
+	n=$(count out 'sys_openat.*filename: 0x[0-9a-f]+ "/lab/hello"')
 	[ "$n" -eq 20 ] || { cat out; fail "$n of 20 cats show /lab/hello"; }
 }
 
