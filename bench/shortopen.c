@@ -13,10 +13,12 @@
  *     -w  print the pid, then wait for a line on stdin before starting
  *
  * The paths need not exist (the opens fail with ENOENT: the path is what
- * counts). Prints "children=N opens=N" when done.
+ * counts). Prints "children=N opens=N ns=T" when done, T the time the
+ * children took, from the first fork to the last one's end.
  */
 #include <fcntl.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -40,8 +42,17 @@ static void child(const char *dir, int opens, const char *program)
 	_exit(0);
 }
 
+static unsigned long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 int main(int argc, char **argv)
 {
+	unsigned long long start;
 	int children = 100, opens = 10, opt;
 	const char *program = NULL;
 	int wait_go = 0;
@@ -69,6 +80,7 @@ int main(int argc, char **argv)
 		if (!fgets(line, sizeof(line), stdin))
 			return 1;
 	}
+	start = now_ns();
 	for (int i = 0; i < children; i++) {
 		pid_t pid = fork();
 
@@ -80,6 +92,6 @@ int main(int argc, char **argv)
 			child(argv[optind], opens, i % 2 ? program : NULL);
 		waitpid(pid, NULL, 0);
 	}
-	printf("children=%d opens=%d\n", children, children * opens);
+	printf("children=%d opens=%d ns=%llu\n", children, children * opens, now_ns() - start);
 	return 0;
 }

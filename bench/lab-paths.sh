@@ -1,0 +1,52 @@
+#!/bin/sh
+# The paths benchmark inside a lab guest (busybox: no gcc, no strace), run
+# by bench/paths.py through tests/lab/lab with KTPROBE_LAB_SCRIPT. Each
+# round runs two workloads untraced, then under ktprobe (openat and forks):
+#   shortopen  children opening ten paths from one rewritten buffer, then
+#              exiting or exec'ing at once (truth by construction)
+#   applets    busybox applets in new processes, each opening one known file
+# and prints, between BENCH-BEGIN/BENCH-END lines, the workload's time and
+# ktprobe's lines; the host judges them. The TAP line is for the harness.
+KT=/lab/ktprobe
+ROUNDS=${LAB_REPEAT:-3}
+echo hello >/tmp/hello
+echo "BENCH-KERNEL $(uname -r)"
+
+applets() {
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		sh -c 'cat /tmp/hello' && sh -c 'wc -l /tmp/hello' && sh -c 'head -n 1 /tmp/hello' &&
+		sh -c 'md5sum /tmp/hello' && sh -c 'sort /tmp/hello' && sh -c 'od -c /tmp/hello'
+	done >/dev/null
+}
+
+# now_us: the monotonic clock in microseconds (busybox has no %N in date)
+now_us() {
+	awk '{ printf "%d\n", $1 * 1000000 }' /proc/uptime
+}
+
+# one NAME: the workload NAME's time in microseconds
+one() {
+	case $1 in
+	shortopen) /lab/shortopen -c 100 -k 10 -x /bin/true /tmp/so | sed -n 's/.* ns=\([0-9]*\)/\1/p' |
+		awk '{ printf "%d\n", $1 / 1000 }' ;;
+	applets) t=$(now_us); applets; echo $(( $(now_us) - t )) ;;
+	esac
+}
+
+for r in $(seq "$ROUNDS"); do
+	for w in shortopen applets; do
+		base=$(one $w)
+		rm -f out err
+		$KT -e t:syscalls:sys_enter_openat -e t:sched:sched_process_fork >out 2>err &
+		kp=$!
+		while ! grep -q 'note: tracing' err; do sleep 0.05; done
+		traced=$(one $w)
+		kill -INT $kp
+		wait $kp
+		echo "BENCH-BEGIN $w $r base_us=$base traced_us=$traced root=$$"
+		cat out
+		echo "BENCH-END"
+	done
+done
+echo "ok 1 bench paths ($ROUNDS rounds)"
+echo "1..1"
