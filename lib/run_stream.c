@@ -16,18 +16,18 @@
 
 #define STREAM_MARGIN_NS 500000ULL	/* an event's commit can lag its timestamp */
 /*
- * While events with fills come, the stream is read again at once (the
- * per-CPU files are non-blocking), not after a wake-up: the kernel wakes
- * a sleeping reader some 50-250 us after the event, and a short-lived
- * process has often exited by then. A burst is over when nothing came
- * for this long; then the drain sleeps until woken.
+ * While events come in a run that reads values, the stream is read again
+ * at once (the per-CPU files are non-blocking), not after a wake-up: the
+ * kernel wakes a sleeping reader some 50-250 us after the event, and a
+ * short-lived process has often exited by then. A burst is over when
+ * nothing came for this long; then the drain sleeps until woken.
  */
 #define SPIN_NS		1000000ULL
 /*
- * More events with values than this in one read of the buffers: the drain is behind,
- * and reading each event's values itself would put it further behind; the
- * companion takes them (the rate measured over 50 ms comes too late for
- * the start of a burst).
+ * More events with values than this in one read of the buffers: the drain
+ * is behind, and reading each event's values itself would put it further
+ * behind; the companion takes the rest (the rate measured over 50 ms
+ * comes too late for the start of a burst).
  */
 #define DIRECT_ROUND_MAX	64
 
@@ -89,11 +89,12 @@ static bool drain_once(struct run_state *r, unsigned long long *spin_until)
 	n = drain_read(r->drain, on_record, r);
 	drain_adapt(r->drain, n);
 	if (r->filler) {
-		if (n > 0)
-			*spin_until = start + SPIN_NS;
 		/* events committed by then have been handed on; allow for in-flight commits */
 		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
 		unsigned long long pending = drain_pending(r->drain);
+
+		if (n > 0)
+			*spin_until = start + SPIN_NS;
 
 		if (pending && pending <= stream_ns)
 			stream_ns = pending - 1;
