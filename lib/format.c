@@ -277,26 +277,38 @@ static void ask_syscall_fill(struct formatter *f, struct tep_record *rec,
 }
 
 /*
- * A string the kernel copied into the event (6.19+) is the argument's
- * value, shown as the kernel's text shows it: 0x7ffd5c2a "/etc/hostname".
- * One it cut at syscall_user_buf_size ("..." at the end) or could not
- * make is read whole from the process, checked against the copy's bytes.
+ * What the kernel copied of a syscall's user memory into the event
+ * (6.19+) is the argument's value, shown as the kernel's text shows a
+ * string: 0x7ffd5c2a "/etc/hostname" (a buffer's bytes escaped the same
+ * way). A string it cut ("..." at the end), a buffer shorter than its
+ * count, or a copy it could not make, is read whole from the process and
+ * checked against the copy's bytes.
  */
 static void put_syscall_copy(struct formatter *f, struct tep_record *rec,
 			     const struct sys_fill *sf, unsigned long long ptr)
 {
 	unsigned int len;
 	const char *s = field_data_loc(f->tep, rec, sf->copy, &len);
-	unsigned int text = s ? copy_text_len(s, len) : 0;
+	bool cut;
 
-	while (len && !s[len - 1])
-		len--;
+	if (sf->count) {
+		unsigned long long want = read_num(f, (char *)rec->data + sf->count->offset,
+						   sf->count->size);
+
+		cut = len < want && len < f->fill.string_limit;
+	} else {
+		unsigned int text = s ? copy_text_len(s, len) : 0;
+
+		while (len && !s[len - 1])
+			len--;
+		cut = !len || text < len;
+	}
 	if (len) {
 		outbuf_add(f->out, " \"", 2);
 		outbuf_escaped(f->out, s, len);
 		outbuf_putc(f->out, '"');
 	}
-	if (!len || text < len)
+	if (cut)
 		ask_syscall_fill(f, rec, sf, ptr, sf->copy);
 }
 
