@@ -23,6 +23,7 @@
 #define DEADLINE_NS	2000000000ULL	/* no answer after this: dropped */
 #define SUBMIT_ASKS	128		/* fills asked for: hand them over mid-round */
 #define THREADS		4096		/* threads whose latest fills await their next event */
+#define THREAD_FILLS_MAX 64		/* fills of one event, at most */
 
 /* A line that waits for its fills: its text and its spots are in the filler's FIFOs. */
 struct held_line {
@@ -230,7 +231,7 @@ void filler_event(struct filler *f, int tid, unsigned long long ts)
 	t = &f->threads[(unsigned int)tid % THREADS];
 	if (t->tid != tid)
 		return;
-	for (uint32_t id = t->first_id; id != t->last_id + 1; id++) {
+	for (uint32_t id = t->first_id, n = 0; id != t->last_id + 1 && n < THREAD_FILLS_MAX; id++, n++) {
 		struct fill_slot *s = fill_slot_of(&f->slots, id);
 
 		if (s && s->pid == tid && !s->next_ts)
