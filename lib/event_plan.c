@@ -22,6 +22,8 @@ void event_plan_free(struct event_plan *p)
 		return;
 	free(p->args);
 	free(p->sys_name);
+	for (int i = 0; p->sys_fills && i < p->event->format.nr_fields; i++)
+		free(p->sys_fills[i].flags);
 	free(p->sys_fills);
 	free(p);
 }
@@ -216,6 +218,78 @@ static void plan_syscall_copies(struct event_plan *p)
 	}
 }
 
+/* The __print_flags of field @name in the print fmt's arguments @a, or NULL. */
+static struct tep_print_arg *find_print_flags(struct tep_print_arg *a, const char *name)
+{
+	for (; a; a = a->next) {
+		struct tep_print_arg *hit = NULL;
+
+		if (a->type == TEP_PRINT_FLAGS && a->flags.field &&
+		    a->flags.field->type == TEP_PRINT_FIELD && !strcmp(a->flags.field->field.name, name))
+			return a;
+		if (a->type == TEP_PRINT_OP) {
+			hit = find_print_flags(a->op.left, name);
+			if (!hit)
+				hit = find_print_flags(a->op.right, name);
+		} else if (a->type == TEP_PRINT_TYPE) {
+			hit = find_print_flags(a->typecast.item, name);
+		}
+		if (hit)
+			return hit;
+	}
+	return NULL;
+}
+
+/* Whether the print fmt shows argument @name in octal ("mode: 0%03o"). */
+static bool printed_octal(const char *fmt, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (const char *s = fmt ? strstr(fmt, name) : NULL; s; s = strstr(s + 1, name)) {
+		if ((s != fmt && s[-1] != ' ' && s[-1] != '"') || strncmp(s + n, ": ", 2))
+			continue;
+		s += n + 2;
+		if (*s == '0')
+			s++;
+		if (*s++ != '%')
+			return false;
+		s += strspn(s, "0123456789#-+ ");
+		s += strspn(s, "hlz");
+		return *s == 'o';
+	}
+	return false;
+}
+
+/*
+ * Newer kernels decode some syscall arguments in the print fmt: openat's
+ * flags with __print_flags (and "O_RDONLY" for access mode 0), its mode
+ * in octal. The table is taken from the event's own print fmt, so it is
+ * the running kernel's; the line is still made without libtraceevent's
+ * printer (too slow for the stream).
+ */
+static void plan_syscall_decodes(struct event_plan *p, struct sys_fill *sf)
+{
+	struct tep_print_arg *fl = find_print_flags(p->event->print_fmt.args, sf->field->name);
+	struct tep_print_flag_sym *sym;
+
+	sf->octal = printed_octal(p->event->print_fmt.format, sf->field->name);
+	if (!fl)
+		return;
+	for (sym = fl->flags.flags; sym; sym = sym->next)
+		sf->nflags++;
+	sf->flags = xcalloc(sf->nflags + 1, sizeof(*sf->flags));
+	sf->nflags = 0;
+	for (sym = fl->flags.flags; sym; sym = sym->next) {
+		struct sys_flag *f = &sf->flags[sf->nflags++];
+
+		f->mask = strtoull(sym->value, NULL, 0);
+		f->name = sym->str;
+		if (f->mask == 1 && !strcmp(f->name, "O_WRONLY"))
+			sf->open_mode = true;
+	}
+	sf->delim = fl->flags.delim ? fl->flags.delim : "|";
+}
+
 /*
  * What the companion reads for a syscall's arguments, by their declared
  * types: "const char *" a string (a file name up to PATH_MAX, other strings
@@ -235,6 +309,7 @@ static void plan_syscall_fills(struct event_plan *p)
 		sf->exec = strstr(p->event->name, "execve") != NULL;
 		sf->is_nr = !strcmp(f->name, "__syscall_nr");
 		sf->is_int = is_int_type(f->type);
+		plan_syscall_decodes(p, sf);
 		if (type_is(f->type, "constchar*const*") || type_is(f->type, "char**") ||
 		    type_is(f->type, "constchar**")) {
 			sf->kind = FILL_STRV;

@@ -25,6 +25,12 @@ struct plan_arg {
 	enum fill_verify verify;
 };
 
+/* One flag of a syscall argument that the print fmt decodes (__print_flags). */
+struct sys_flag {
+	unsigned long long mask;
+	const char *name;		/* the event's own string */
+};
+
 /* A syscall argument the companion reads (the kernel has only the pointer). */
 struct sys_fill {
 	struct tep_format_field *field;
@@ -37,6 +43,12 @@ struct sys_fill {
 	/* 6.19+: the kernel's own copy of the string (__ARG_val), shown as the value */
 	struct tep_format_field *copy;
 	bool is_copy;			/* a __ARG_val field: shown with its argument */
+	/* how the print fmt shows the value: decoded flags, or octal */
+	struct sys_flag *flags;
+	unsigned int nflags;
+	const char *delim;
+	bool open_mode;			/* open's flags: access mode 0 is "O_RDONLY" */
+	bool octal;
 };
 
 enum plan_kind {

@@ -19,22 +19,10 @@
 #include "field_value.h"
 #include "fill.h"
 #include "format.h"
+#include "format_parts.h"
 #include "marker.h"
 #include "utils.h"
 
-struct formatter {
-	struct tep_handle *tep;
-	struct outbuf *out;
-	struct trace_seq seq;
-	struct event_plan **plans;	/* by event id */
-	int nplans;
-	struct line_head head;		/* "comm-pid [cpu] flags timestamp: " */
-	struct cpu_state *cpus;		/* the last event of each CPU, for its stacks */
-	int ncpus;
-	struct fill_hook fill;		/* the companion, if any */
-	struct fill_spot *spots;	/* the last record's fills, where they go in out */
-	unsigned int nspots, spots_cap;
-};
 
 /* A stack record belongs to the event just before it on the same CPU. */
 struct cpu_state {
@@ -135,21 +123,11 @@ static unsigned long long read_num(struct formatter *f, const void *data, int si
 	return tep_read_number(f->tep, data, size);
 }
 
-/* The text of a syscall's string copy, without its NUL and the "..." that marks a cut. */
-static unsigned int copy_text_len(const char *s, unsigned int len)
-{
-	while (len && !s[len - 1])
-		len--;
-	if (len >= 3 && !memcmp(s + len - 3, "...", 3))
-		len -= 3;
-	return len;
-}
-
 /*
- * Ask the companion for a value at @addr of the event's process and note
+ * format_ask_fill - ask the companion for a value at @addr of the event's process and note
  * the spot where its annotation goes; @kcap: what the kernel captured of it.
  */
-static void ask_fill(struct formatter *f, struct tep_record *rec, const char *field,
+void format_ask_fill(struct formatter *f, struct tep_record *rec, const char *field,
 		     unsigned long long addr, int kind, unsigned int max,
 		     const struct tep_format_field *kcap, enum fill_verify verify, bool text,
 		     unsigned int flags, bool exec_file)
@@ -170,7 +148,7 @@ static void ask_fill(struct formatter *f, struct tep_record *rec, const char *fi
 		ask.kernel = field_data_loc(f->tep, rec, kcap, &len);
 		/* a syscall's copy checks a prefix: without its NUL and the "..." of a cut */
 		if (verify == VERIFY_PREFIX)
-			len = copy_text_len(ask.kernel, len);
+			len = syscall_copy_text_len(ask.kernel, len);
 		ask.kernel_len = len;
 	} else if (kcap && kcap->offset + kcap->size <= rec->size) {
 		ask.kernel = (char *)rec->data + kcap->offset;
@@ -229,14 +207,14 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 		}
 		if (a->kind == ARG_STRING) {
 			if (!field_put_string(f->tep, f->out, rec, a->field) && a->fill_ptr)
-				ask_fill(f, rec, a->field->name,
+				format_ask_fill(f, rec, a->field->name,
 					 read_num(f, data + a->fill_ptr->offset, 8) + a->fill_off,
 					 FILL_STRING, FILL_PATH_MAX, NULL, VERIFY_NONE, false, 0, false);
 			continue;
 		}
 		if (a->user_kind) {
 			field_put_value(f->tep, f->out, a, data + a->field->offset);
-			ask_fill(f, rec, a->field->name,
+			format_ask_fill(f, rec, a->field->name,
 				 read_num(f, data + a->field->offset, a->field->size),
 				 a->user_kind, a->user_len, a->kcap, a->verify, false, 0, false);
 			continue;
@@ -254,106 +232,6 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 		}
 		outbuf_putc(f->out, '}');
 	}
-}
-
-/* Ask for what a syscall argument points to, by the rule of its type. */
-static void ask_syscall_fill(struct formatter *f, struct tep_record *rec,
-			     const struct sys_fill *sf, unsigned long long ptr,
-			     const struct tep_format_field *copy)
-{
-	unsigned long long count = 0;
-	unsigned int max = sf->path ? FILL_PATH_MAX : f->fill.string_limit;
-
-	if (sf->count) {
-		count = read_num(f, (char *)rec->data + sf->count->offset, sf->count->size);
-		if (count < max)
-			max = count;
-	}
-	ask_fill(f, rec, sf->field->name, ptr, sf->kind, max, copy, copy ? VERIFY_PREFIX : VERIFY_NONE,
-		 sf->count != NULL,
-		 sf->kind != FILL_STRV ? 0 :
-		 strcmp(sf->field->name, "envp") ? FILLREQ_CMDLINE : FILLREQ_ENVIRON,
-		 sf->exec && sf->kind == FILL_STRING);
-}
-
-/*
- * What the kernel copied of a syscall's user memory into the event
- * (6.19+) is the argument's value, shown as the kernel's text shows a
- * string: 0x7ffd5c2a "/etc/hostname" (a buffer's bytes escaped the same
- * way). A string it cut ("..." at the end), a buffer shorter than its
- * count, or a copy it could not make, is read whole from the process and
- * checked against the copy's bytes.
- */
-static void put_syscall_copy(struct formatter *f, struct tep_record *rec,
-			     const struct sys_fill *sf, unsigned long long ptr)
-{
-	unsigned int len;
-	const char *s = field_data_loc(f->tep, rec, sf->copy, &len);
-	bool cut;
-
-	if (sf->count) {
-		unsigned long long want = read_num(f, (char *)rec->data + sf->count->offset,
-						   sf->count->size);
-
-		cut = len < want && len < f->fill.string_limit;
-	} else {
-		unsigned int text = s ? copy_text_len(s, len) : 0;
-
-		while (len && !s[len - 1])
-			len--;
-		cut = !len || text < len;
-	}
-	if (len) {
-		outbuf_add(f->out, " \"", 2);
-		outbuf_escaped(f->out, s, len);
-		outbuf_putc(f->out, '"');
-	}
-	if (cut)
-		ask_syscall_fill(f, rec, sf, ptr, sf->copy);
-}
-
-static void print_syscall(struct formatter *f, const struct event_plan *p, struct tep_record *rec)
-{
-	const unsigned char *data = rec->data;
-	const struct sys_fill *sf = p->sys_fills;
-	struct tep_format_field *field;
-	bool first = true;
-
-	outbuf_puts(f->out, p->sys_name);
-	if (p->kind == PLAN_SYSCALL_EXIT) {
-		outbuf_add(f->out, " -> ", 4);
-		outbuf_hex(f->out, read_num(f, data + p->ret->offset, p->ret->size));
-		return;
-	}
-	outbuf_putc(f->out, '(');
-	for (field = p->event->format.fields; field; field = field->next) {
-		unsigned long long v;
-
-		if (sf->is_nr || sf->is_copy) {
-			sf++;
-			continue;
-		}
-		if (field->offset + field->size > rec->size)
-			break;
-		v = read_num(f, data + field->offset, field->size);
-		if (sf->is_int)
-			v &= 0xffffffffULL;
-		if (!first)						/* "%s: %#llx" */
-			outbuf_add(f->out, ", ", 2);
-		outbuf_puts(f->out, field->name);
-		outbuf_add(f->out, ": ", 2);
-		if (v)
-			outbuf_hex(f->out, v);
-		else
-			outbuf_putc(f->out, '0');
-		first = false;
-		if (sf->copy && v)
-			put_syscall_copy(f, rec, sf, v);
-		else if (sf->kind && v)
-			ask_syscall_fill(f, rec, sf, v, NULL);
-		sf++;
-	}
-	outbuf_putc(f->out, ')');
 }
 
 /*
@@ -459,7 +337,7 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 		break;
 	case PLAN_SYSCALL_ENTER:
 	case PLAN_SYSCALL_EXIT:
-		print_syscall(f, p, rec);
+		syscall_line(f, p, rec);
 		break;
 	case PLAN_KERNEL_STACK:
 	case PLAN_USER_STACK:
