@@ -152,6 +152,9 @@ static const char *kernel_check(const struct fill_slot *s)
 			return "unverified";	/* the kernel could not read it either */
 		if (memcmp(k, s->payload, n < s->res.len ? n : s->res.len))
 			return "changed";
+		/* shorter than the capture: the capture must end there too */
+		if (s->res.len < n && k[s->res.len])
+			return "changed";
 		return s->res.len <= n ? "verified" : "partly-verified";
 	case VERIFY_NONE:
 		break;

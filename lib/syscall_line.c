@@ -113,14 +113,30 @@ static void put_flags(struct outbuf *o, const struct sys_fill *sf, unsigned long
 	}
 }
 
+/* "0%03o", as the print fmt has it for a mode */
+static void put_octal(struct outbuf *o, unsigned long long v)
+{
+	char digits[24];
+	int n = 0;
+
+	do {
+		digits[n++] = '0' + (v & 7);
+		v >>= 3;
+	} while (v);
+	while (n < 3)
+		digits[n++] = '0';
+	outbuf_putc(o, '0');
+	while (n)
+		outbuf_putc(o, digits[--n]);
+}
+
 /* An argument's number: decoded flags, octal ("0644"), or hex as the kernel's syscall text. */
 static void put_number(struct outbuf *o, const struct sys_fill *sf, unsigned long long v)
 {
 	if (sf->nflags) {
 		put_flags(o, sf, v);
 	} else if (sf->octal) {
-		outbuf_putc(o, '0');
-		outbuf_num(o, v, 8, 3, '0', false);
+		put_octal(o, v);
 	} else if (v) {
 		outbuf_hex(o, v);
 	} else {

@@ -248,3 +248,19 @@ timestamps() {
 	run -0 "$KTPROBE" report "$dat"
 	[ "$(grep -c ' DBZff  *[0-9.]*: probe_me: (0x[0-9a-f]*) n=[012]$' <<<"$output")" -eq 3 ]
 }
+
+# openat and write recorded by ktprobe -o under Debian unstable's 7.2, whose
+# syscall events carry the user strings (tests/data/README)
+@test "ktprobe report: syscall events of 7.2 show the kernel's copies as values, flags decoded" {
+	dat=$BATS_TEST_TMPDIR/openat-7.2.dat
+	zcat "$TESTS_DIR/data/openat-7.2.dat.gz" >"$dat"
+	run -0 "$KTPROBE" report "$dat"
+	! grep -qE '__[a-z]+_val' <<<"$output" || false
+	grep -qE 'sys_openat\(dfd: 0xffffff9c, filename: 0x[0-9a-f]+ "/lab/hello", flags: O_RDONLY, mode: 0000\)$' <<<"$output"
+	grep -qE 'sys_openat\(dfd: 0xffffff9c, filename: 0x[0-9a-f]+ "/tmp/created", flags: O_WRONLY\|O_CREAT\|O_TRUNC, mode: 0666\)$' <<<"$output"
+	grep -qE 'sys_openat\(dfd: 0xffffff9c, filename: 0x[0-9a-f]+ "/tmp/0{100,}\.\.\.", flags: O_WRONLY\|O_CREAT\|O_APPEND, mode: 0666\)$' <<<"$output"
+	# the kernel shows non-printable bytes as '.'
+	grep -qE 'sys_openat\(dfd: 0xffffff9c, filename: 0x[0-9a-f]+ "/tmp/\.\.d/x", flags: O_RDONLY, mode: 0000\)$' <<<"$output"
+	grep -qE 'sys_write\(fd: 0x1, buf: 0x[0-9a-f]+ "written\\n", count: 0x8\)$' <<<"$output"
+	no_control_bytes <(printf '%s\n' "$output")
+}
