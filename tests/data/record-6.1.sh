@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run in the lab's x86_64 guest (Debian 12's 6.1 kernel) in place of
 # guest.sh, to make the fixture uprobe-6.1.dat:
-#   KTPROBE_LAB_SCRIPT=tests/data/record-6.1.sh tests/lab/lab x86_64
+#   KTPROBE_LAB_SCRIPT=$PWD/tests/data/record-6.1.sh KTPROBE_LAB_KERNELS=6.1 tests/lab/lab x86_64
 # Prints between LAB-FILE-BEGIN and LAB-FILE-END the file, gzipped and
 # base64-encoded; before it, for comparison, ktprobe report of the file on
 # the recording kernel and the kernel's own text of the same probe.
