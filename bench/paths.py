@@ -142,6 +142,9 @@ class Bench:
         tracer.wait(timeout=60)
         lines = self.workload_lines(out, w.pid)
         os.unlink(out)
+        if name == "shortopen":
+            # the children's opens; the parent's are its loader's
+            lines = [l for l in lines if l[0] != w.pid]
         return secs, lines
 
     @staticmethod
