@@ -46,7 +46,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 	"$PROGS/target_pie" -n 0 -x /bin/true
 	ktp_end
 	# either read before the exec or, after it, from the new program: never mixed up
-	grep -E 'target_pie-[0-9]+ .*sys_execve' "$OUT" | grep -qE 'argv: 0x[0-9a-f]+ \[user( unverified \+[0-9.]+(us|ms) \["/bin/true", "one", "two words"\]| after exec, from /proc/PID/cmdline .*|: the process (exec.d before the read|is gone))\]'
+	grep -E 'target_pie-[0-9]+ .*sys_execve' "$OUT" | grep -qE 'argv: 0x[0-9a-f]+ \[user( (unverified|late) \+[0-9.]+(us|ms) \["/bin/true", "one", "two words"\]| after exec, from /proc/PID/cmdline .*|: the process (exec.d before the read|is gone))\]'
 }
 
 @test "a workload that rewrites its buffer right after the syscall: fills are never the kernel's" {
@@ -140,9 +140,9 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 	grep -qE 'filename: 0x1 \[user: unmapped\]' "$OUT"
 	[ "$(grep -cE 'filename: 0x[0-9a-f]+ \[user: unmapped\]' "$OUT")" -eq 2 ]
 	# page-sized reads: the whole string, up to the last byte of its page
-	grep -qE 'filename: 0x[0-9a-f]+ \[user unverified \+[0-9.]+(us|ms) "/tmp/ktp-pageend"\]' "$OUT"
+	grep -qE 'filename: 0x[0-9a-f]+ \[user (unverified|late) \+[0-9.]+(us|ms) "/tmp/ktp-pageend"\]' "$OUT"
 	# no NUL before the hole: what is there, marked as cut off
-	grep -qE 'filename: 0x[0-9a-f]+ \[user unverified \+[0-9.]+(us|ms) "AAAAAAAA"\.\.\.\]' "$OUT"
+	grep -qE 'filename: 0x[0-9a-f]+ \[user (unverified|late) \+[0-9.]+(us|ms) "AAAAAAAA"\.\.\.\]' "$OUT"
 }
 
 @test "--string-limit bounds strings that are not file names; write's buffer is its count" {
@@ -150,7 +150,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 	ktp_bg -p "$TARGET_PID" --string-limit 8 't:syscalls:sys_enter_write'
 	target_go
 	ktp_wait
-	grep -qE 'buf: 0x[0-9a-f]+ \[user unverified \+[0-9.]+(us|ms) "hello\\nwo"\], count: 0x1a\)$' "$OUT"
+	grep -qE 'buf: 0x[0-9a-f]+ \[user (unverified|late) \+[0-9.]+(us|ms) "hello\\nwo"\], count: 0x1a\)$' "$OUT"
 	no_control_bytes "$OUT"
 }
 
@@ -218,6 +218,6 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 	target_go
 	ktp_wait
 	wait "$other"
-	grep -qE 'filename: 0x[0-9a-f]+ \[user unverified \+[0-9.]+(us|ms) "/etc/hostname"\]' "$OUT"
+	grep -qE 'filename: 0x[0-9a-f]+ \[user (unverified|late) \+[0-9.]+(us|ms) "/etc/hostname"\]' "$OUT"
 	grep -qE 'filename: 0x[0-9a-f]+, flags' "$BATS_TEST_TMPDIR/other"
 }

@@ -123,7 +123,7 @@ static void open_burst(int n)
 
 static void open_same_buffer(int n)
 {
-	char path[32];
+	static char path[32];	/* still the last path after the return */
 
 	for (int i = 0; i < n; i++) {
 		int fd;
