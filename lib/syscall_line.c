@@ -64,13 +64,14 @@ static void put_syscall_copy(struct formatter *f, struct tep_record *rec,
 
 		cut = len < want && len < f->fill.string_limit;
 	} else {
-		unsigned int text = s ? syscall_copy_text_len(s, len) : 0;
+		unsigned int text = s ? syscall_copy_text_len(s, len) : 0, copied = len;
 
 		while (len && !s[len - 1])
 			len--;
-		cut = !len || text < len;
+		/* nothing copied: the kernel could not read it ("" is a NUL) */
+		cut = !copied || text < len;
 	}
-	if (len) {
+	if (s && (len || !sf->count)) {
 		outbuf_add(f->out, " \"", 2);
 		outbuf_escaped(f->out, s, len);
 		outbuf_putc(f->out, '"');
