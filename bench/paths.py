@@ -171,7 +171,8 @@ class Bench:
 def judge_multiset(lines, truth):
     """Right / wrong / none / verified-wrong of @lines against @truth's paths."""
     left = collections.Counter(truth)
-    r = dict(events=sum(truth.values()), shown=len(lines), right=0, wrong=0, none=0, vwrong=0)
+    r = dict(events=sum(truth.values()), shown=len(lines), right=0, wrong=0, none=0, vwrong=0,
+             late=0)
     for pid, comm, state, value, reason in lines:
         if value is None:
             r["none"] += 1
@@ -183,12 +184,13 @@ def judge_multiset(lines, truth):
         else:
             r["wrong"] += 1
             r["vwrong"] += state in ("verified", "kernel")
+            r["late"] += state == "late"
     return r
 
 
 def judge_shortopen(lines, opens=10):
     """The same, each child's K-th open truth by construction (DIR/PID/K)."""
-    r = dict(events=0, shown=0, right=0, wrong=0, none=0, vwrong=0)
+    r = dict(events=0, shown=0, right=0, wrong=0, none=0, vwrong=0, late=0)
     seen = collections.Counter()
     for pid, comm, state, value, reason in lines:
         if comm != "shortopen" or seen[pid] >= opens:
@@ -204,6 +206,7 @@ def judge_shortopen(lines, opens=10):
         else:
             r["wrong"] += 1
             r["vwrong"] += state in ("verified", "kernel")
+            r["late"] += state == "late"
     return r
 
 
@@ -238,8 +241,9 @@ def bench_lab(rounds, root, die, log):
         die("the lab bench failed:\n" + lab.stdout[-3000:])
     rows = ["", "**Paths in the lab guests** (busybox; ktprobe on the whole guest; "
             "{} rounds under TCG; medians with min-max)".format(rounds), "",
-            "| guest | workload | openat (truth) | right | wrong shown | none | verified- or "
-            "kernel-but-wrong | slowdown vs untraced |", "|---|---|---|---|---|---|---|---|"]
+            "| guest | workload | openat (truth) | right | wrong shown (of it marked late) | none "
+            "| verified- or kernel-but-wrong | slowdown vs untraced |",
+            "|---|---|---|---|---|---|---|---|"]
     for arch in ("x86_64", "arm64"):
         for kernel in ("6.1", "newest"):
             path = os.path.join(root, "tests", "build", "lab-" + arch, "console-{}.log".format(kernel))
@@ -268,10 +272,11 @@ def bench_lab(rounds, root, die, log):
                     res.append(j)
                     log("  lab {} {} {:<10} right {}/{} wrong {} none {} vwrong {}".format(
                         arch, release, name, j["right"], j["events"], j["wrong"], j["none"], j["vwrong"]))
-                rows.append("| {} {} | {} | {} | {} | {} | {} | {} | {}x |".format(
+                rows.append("| {} {} | {} | {} | {} | {} ({}) | {} | {} | {}x |".format(
                     arch, release, name, median_range([j["events"] for j in res], "{:.0f}"),
                     median_range([100.0 * j["right"] / max(j["events"], 1) for j in res], "{:.1f} %"),
                     median_range([100.0 * j["wrong"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
+                    median_range([100.0 * j["late"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
                     median_range([100.0 * j["none"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
                     sum(j["vwrong"] for j in res), median_range([j["slow"] for j in res])))
     return rows
@@ -296,8 +301,9 @@ def bench_paths(rounds, work, ktprobe, shortopen, die, log):
     rows = ["", "**Paths of short-lived programs** (every openat of the workload's processes; "
             "ktprobe on the whole machine; truth: strace -f run apart, or by construction; "
             "{} rounds, medians with min-max)".format(rounds), "",
-            "| workload | openat (truth) | right | wrong shown | none | verified-but-wrong "
-            "| slowdown vs untraced | vs strace -f |", "|---|---|---|---|---|---|---|---|"]
+            "| workload | openat (truth) | right | wrong shown (of it marked late) | none "
+            "| verified-but-wrong | slowdown vs untraced | vs strace -f |",
+            "|---|---|---|---|---|---|---|---|"]
     hostname = []
     for name in ("cats", "programs", "shortopen"):
         res = []
@@ -312,10 +318,11 @@ def bench_paths(rounds, work, ktprobe, shortopen, die, log):
             res.append(j)
             log("  paths {:<10} right {}/{} wrong {} none {} vwrong {} {:.2f}x".format(
                 name, j["right"], j["events"], j["wrong"], j["none"], j["vwrong"], j["slow"]))
-        rows.append("| {} | {} | {} | {} | {} | {} | {}x | {}x |".format(
+        rows.append("| {} | {} | {} | {} ({}) | {} | {} | {}x | {}x |".format(
             name, median_range([j["events"] for j in res], "{:.0f}"),
             median_range([100.0 * j["right"] / j["events"] for j in res], "{:.1f} %"),
             median_range([100.0 * j["wrong"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
+            median_range([100.0 * j["late"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
             median_range([100.0 * j["none"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
             sum(j["vwrong"] for j in res),
             median_range([j["slow"] for j in res]), median_range([j["vs_strace"] for j in res])))
