@@ -109,7 +109,7 @@ t_example_open_retval() {
 	kt_end
 	has out "target-.*: do_sys_openat2: \(.* <- do_sys_openat2\) arg1=(0x)?3$" || return 1
 	# -ENOENT
-	has out "target-.*: do_sys_openat2: \(.* <- do_sys_openat2\) arg1=0x(ffffffff)?fffffffe$"
+	has out "target-.*: do_sys_openat2: \(.* <- do_sys_openat2\) arg1=(0x(ffffffff)?fffffffe|-2)$"
 }
 
 # "kprobe 'r:myopen do_sys_open $retval'  # use a custom probe name"
