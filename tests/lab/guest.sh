@@ -10,7 +10,7 @@ TR=/sys/kernel/tracing
 ARCH=$(cat /lab/arch)
 case $ARCH in
 x86_64) SYSCALL_PREFIX=__x64_sys_ OPENAT2_CALLER=__x64_sys_openat ;;
-arm64) SYSCALL_PREFIX=__arm64_sys_ OPENAT2_CALLER='(invoke_syscall|__arm64_sys_openat)' ;;	# 6.1's wrapper tail-calls
+arm64) SYSCALL_PREFIX=__arm64_sys_ OPENAT2_CALLER='invoke_syscall(\.constprop\.0)?' ;;	# the wrapper tail-calls
 esac
 echo hello >/lab/hello
 
