@@ -95,8 +95,11 @@ static bool drain_once(struct run_state *r, unsigned long long *spin_until)
 		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
 		unsigned long long pending = drain_pending(r->drain);
 
-		if (n > 0)
+		/* at batching rates the timed reads leave the CPU to ktfill */
+		if (n > 0 && !drain_batched(r->drain))
 			*spin_until = start + SPIN_NS;
+		else if (drain_batched(r->drain))
+			*spin_until = 0;
 
 		if (pending && pending <= stream_ns)
 			stream_ns = pending - 1;
