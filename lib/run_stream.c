@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "run_state.h"
 #include "utils.h"
@@ -95,8 +96,12 @@ static bool drain_once(struct run_state *r, unsigned long long *spin_until)
 		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
 		unsigned long long pending = drain_pending(r->drain);
 
-		/* at batching rates the timed reads leave the CPU to ktfill */
-		if (n > 0 && !drain_batched(r->drain))
+		/*
+		 * at batching rates the timed reads leave the CPU to ktfill;
+		 * with one CPU a reader that spins would take it from the
+		 * traced process itself
+		 */
+		if (n > 0 && !drain_batched(r->drain) && r->cpus_online > 1)
 			*spin_until = start + SPIN_NS;
 		else if (drain_batched(r->drain))
 			*spin_until = 0;
@@ -139,6 +144,8 @@ static void stream(struct run_state *r)
 	unsigned long long end = r->o->duration > 0 ?
 		start + (unsigned long long)(r->o->duration * 1e9) : 0;
 	pid_t watched = r->o->pid ? r->o->pid : r->o->tid;
+
+	r->cpus_online = sysconf(_SC_NPROCESSORS_ONLN);
 
 	while (!ktp_stop) {
 		unsigned long long now = now_ns();
