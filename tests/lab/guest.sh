@@ -465,7 +465,15 @@ t_tracecmd_network() {
 	# trace-cmd's network mode sends a CPU's last, partly filled page only
 	# as it ends, and gives nothing to wait on for it: without this second
 	# the target's event was missing from the listener's file in 2 of 6
-	# runs (the only fixed wait in the suites; everything else is observed)
+	# runs (the only fixed wait in the suites; everything else is observed),
+	# and with it in 1 of 9: two shells on both CPUs then fill the pages
+	# after it with events of another file, so its page is a full one
+	echo fill >/tmp/fill
+	sh -c 'for i in $(seq 200); do : </tmp/fill; done' &
+	f1=$!
+	sh -c 'for i in $(seq 200); do : </tmp/fill; done' &
+	f2=$!
+	wait $f1 $f2
 	sleep 1
 	kill -INT $rec
 	wait $rec
