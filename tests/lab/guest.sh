@@ -266,9 +266,9 @@ t_register_table() {
 t_fill_fault() {
 	printf '/lab/hello\0' >/tmp/pathfile
 	kt_bg 'p:do_sys_openat2 file=+0(%si):string' || return 1
-	$TARGET -n 0 -M /tmp/pathfile -z 300
+	$TARGET -n 0 -M /tmp/pathfile -z 1000
 	kt_end
-	has out "target-.*: do_sys_openat2: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file=\(fault\) \[user unverified \+[0-9.]+(us|ms) \"/lab/hello\"\]$"
+	has out "target-.*: do_sys_openat2: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file=\(fault\) \[user (unverified|late) \+[0-9.]+(us|ms) \"/lab/hello\"\]$"
 }
 
 # a syscall tracepoint's file name, filled in, here too (6.19+: the kernel's copy, t_copy_*)
