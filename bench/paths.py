@@ -169,6 +169,16 @@ class Bench:
         return lines
 
 
+def count(r, state, right):
+    """One shown value into @r: right, or wrong (and how it was marked)."""
+    if right:
+        r["right"] += 1
+        return
+    r["wrong"] += 1
+    r["vwrong"] += state in ("verified", "kernel")
+    r["late"] += state == "late"
+
+
 def judge_multiset(lines, truth):
     """Right / wrong / none / verified-wrong of @lines against @truth's paths."""
     left = collections.Counter(truth)
@@ -179,13 +189,9 @@ def judge_multiset(lines, truth):
             r["none"] += 1
             continue
         v = normalise(value)
+        count(r, state, left[v] > 0)
         if left[v] > 0:
             left[v] -= 1
-            r["right"] += 1
-        else:
-            r["wrong"] += 1
-            r["vwrong"] += state in ("verified", "kernel")
-            r["late"] += state == "late"
     return r
 
 
@@ -202,12 +208,8 @@ def judge_shortopen(lines, opens=10):
         r["shown"] += 1
         if value is None:
             r["none"] += 1
-        elif value.endswith("/{}/{}".format(pid, k)):
-            r["right"] += 1
         else:
-            r["wrong"] += 1
-            r["vwrong"] += state in ("verified", "kernel")
-            r["late"] += state == "late"
+            count(r, state, value.endswith("/{}/{}".format(pid, k)))
     return r
 
 
