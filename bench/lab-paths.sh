@@ -46,6 +46,7 @@ for r in $(seq "$ROUNDS"); do
 		echo "BENCH-BEGIN $w $r base_us=$base traced_us=$traced root=$$"
 		cat out
 		echo "BENCH-END"
+		sed 's/^/BENCH-ERR /' err
 	done
 done
 echo "ok 1 bench paths ($ROUNDS rounds)"
