@@ -310,7 +310,7 @@ t_copy_cats() {
 	for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do cat /lab/hello >/dev/null; done
 	kt_end
 	n=$(count out 'sys_openat.*filename: 0x[0-9a-f]+ "/lab/hello"')
-	[ "$n" -eq 20 ] || { cat out; fail "$n of 20 cats show /lab/hello"; }
+	[ "$n" -eq 20 ] || { cat out err; echo "status $KT_STATUS"; fail "$n of 20 cats show /lab/hello"; }
 }
 
 # exec right after an open, a path in a page never touched: the kernel's copy still
