@@ -281,6 +281,7 @@ void fill_render(struct outbuf *o, const struct fill_slot *s, unsigned long long
 		 const char *exec_file, unsigned long long exit)
 {
 	size_t start = o->len;
+	const char *mark;
 
 	if (exec > s->ts && exec < s->res.read_ns + fill_exec_race(s)) {
 		render_after_exec(o, s, exec, exec_file);
@@ -303,14 +304,15 @@ void fill_render(struct outbuf *o, const struct fill_slot *s, unsigned long long
 		outbuf_puts(o, "[user: read failed]");
 		goto out_kernel;
 	}
+	mark = verdict(s);
 	outbuf_add(o, "[user ", 6);
-	outbuf_puts(o, verdict(s));
+	outbuf_puts(o, mark);
 	outbuf_putc(o, ' ');
 	put_age(o, s->ts, s->res.read_ns);
 	outbuf_putc(o, ' ');
 	put_value(o, s);
 	outbuf_putc(o, ']');
-	if (!strcmp(verdict(s), "verified"))
+	if (!strcmp(mark, "verified"))
 		return;
 out_kernel:
 	put_kernel_copy(o, s, start);

@@ -32,7 +32,6 @@ struct run_state {
 	struct datfile *dat;		/* -o */
 	int marker_fd;			/* where fill records go, or -1 */
 	long round_records;		/* events with values in this read of the buffers */
-	long cpus_online;		/* one: the drain never spins */
 };
 
 const char *run_spec_system(const struct run_state *r, const struct probe_spec *ps);

@@ -21,9 +21,9 @@
  * at once (the per-CPU files are non-blocking), not after a wake-up: the
  * kernel wakes a sleeping reader 50 us to 1 ms after the event, and a
  * short-lived process has often exited by then. A burst is over when
- * nothing came for this long (measured on a coreutils + gcc workload: 1
- * ms between bursts left 10 % of its paths unread, 20 ms 6 %); then the
- * drain sleeps until woken.
+ * nothing came for this long (measured by hand on bench/paths.py's
+ * coreutils + gcc workload, 3 runs each: 1 ms left 9-10 % of its paths
+ * unread, 20 ms 6-7 %); then the drain sleeps until woken.
  */
 #define SPIN_NS		20000000ULL
 /*
@@ -79,11 +79,11 @@ static bool on_record(struct tep_record *rec, void *ctx)
 }
 
 /*
- * Read and print what is there; false when the output is gone. Lines that
- * carry fills wait for the companion's answers and for the stream to have
- * been read past the reads (see filler.c).
+ * Read and print what is there; the number of records read, -1 when the
+ * output is gone. Lines that carry fills wait for the companion's answers
+ * and for the stream to have been read past the reads (see filler.c).
  */
-static bool drain_once(struct run_state *r, unsigned long long *spin_until)
+static long drain_once(struct run_state *r)
 {
 	unsigned long long start = now_ns();
 	long n;
@@ -96,22 +96,12 @@ static bool drain_once(struct run_state *r, unsigned long long *spin_until)
 		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
 		unsigned long long pending = drain_pending(r->drain);
 
-		/*
-		 * at batching rates the timed reads leave the CPU to ktfill;
-		 * with one CPU a reader that spins would take it from the
-		 * traced process itself
-		 */
-		if (n > 0 && !drain_batched(r->drain) && r->cpus_online > 1)
-			*spin_until = start + SPIN_NS;
-		else if (drain_batched(r->drain))
-			*spin_until = 0;
-
 		if (pending && pending <= stream_ns)
 			stream_ns = pending - 1;
 		filler_submit(r->filler);
 		filler_flush(r->filler, &r->out, stream_ns, false);
 	}
-	return flush_out(r) == 0;
+	return flush_out(r) == 0 ? n : -1;
 }
 
 /* Let the held-back lines out: wait for answers a while, then give up on them. */
@@ -144,12 +134,16 @@ static void stream(struct run_state *r)
 	unsigned long long end = r->o->duration > 0 ?
 		start + (unsigned long long)(r->o->duration * 1e9) : 0;
 	pid_t watched = r->o->pid ? r->o->pid : r->o->tid;
-
-	r->cpus_online = sysconf(_SC_NPROCESSORS_ONLN);
+	/*
+	 * Spin only where values are read, and never with one CPU: there it
+	 * would take the CPU from the traced process itself
+	 */
+	bool may_spin = r->filler && sysconf(_SC_NPROCESSORS_ONLN) > 1;
 
 	while (!ktp_stop) {
 		unsigned long long now = now_ns();
 		int timeout = 1000;
+		long n;
 
 		if (end) {
 			if (now >= end)
@@ -163,9 +157,15 @@ static void stream(struct run_state *r)
 			filler_wait(r->filler, 1);	/* events wait in the ring buffer meanwhile */
 		else if (!drain_pending(r->drain) && now >= spin_until)
 			drain_wait(r->drain, timeout, filler_fd(r->filler));
-		if (!drain_once(r, &spin_until))
+		n = drain_once(r);
+		if (n < 0)
 			break;
 		now = now_ns();
+		/* at batching rates the timed reads leave the CPU to ktfill */
+		if (n > 0 && may_spin && !drain_batched(r->drain))
+			spin_until = now + SPIN_NS;
+		else if (drain_batched(r->drain))
+			spin_until = 0;
 		if (now - last_stats >= 1000000000ULL) {
 			drain_report_lost(r->drain, false);
 			last_stats = now;
