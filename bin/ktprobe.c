@@ -14,6 +14,7 @@
 #include "binpath.h"
 #include "binsym.h"
 #include "cli.h"
+#include "kcapture.h"
 #include "kfeatures.h"
 #include "keep.h"
 #include "probe_spec.h"
@@ -256,7 +257,8 @@ static int resolve_specs(struct cli *c, struct probe_spec *specs, const struct r
 }
 
 /* -n: print what a real run would write, touching nothing. */
-static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c)
+static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
+			  const struct resolve_opts *ro)
 {
 	char group[SESSION_NAME_MAX];
 
@@ -272,6 +274,17 @@ static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c)
 		if (specs[i].filter)
 			printf("# filter %s: %s\n", specs[i].event, specs[i].filter);
 		free(line);
+	}
+	if (!c->keep && !c->run.no_fill && kcapture_wanted(specs, n, ro->kf)) {
+		printf("# the kernel's copies of paths (before 6.19, with kprobes):\n");
+		for (int i = 0; i < KCAPTURE_MAX; i++) {
+			char *line = kcapture_definition(i, group, ro->arch);
+
+			if (kcapture_alternative(i))
+				printf("# or, where the kernel has no such function:\n");
+			printf("%s\n", line);
+			free(line);
+		}
 	}
 	if (c->run.pid)
 		printf("# set_event_pid: the threads of %d (event-fork on)\n", (int)c->run.pid);
@@ -384,7 +397,7 @@ int main(int argc, char **argv)
 	if (resolve_specs(&c, specs, &ro))
 		goto out;
 	if (c.dry_run) {
-		print_dry_run(specs, c.specs.n, &c);
+		print_dry_run(specs, c.specs.n, &c, &ro);
 		ret = 0;
 		goto out;
 	}

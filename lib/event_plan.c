@@ -13,6 +13,7 @@
 #include "event_plan.h"
 #include "fill.h"
 #include "fill_fields.h"
+#include "kcapture.h"
 #include "utils.h"
 
 /* event_plan_free - release a plan made by event_plan_make */
@@ -319,6 +320,7 @@ static void plan_syscall_fills(struct event_plan *p)
 				    tep_find_field(p->event, "len");
 			sf->kind = sf->count ? FILL_BYTES : FILL_STRING;
 			sf->path = !sf->count && is_path_name(f->name);
+			sf->kernel_path = sf->path && kcapture_covers(p->event->name, f->name);
 		}
 	}
 	plan_syscall_copies(p);
@@ -398,7 +400,15 @@ static struct event_plan *plan_raw_data(struct tep_event *ev)
 /* event_plan_make - the plan for events of @ev (libtraceevent's when no other fits) */
 struct event_plan *event_plan_make(struct tep_event *ev)
 {
-	struct event_plan *p = plan_probe(ev);
+	struct event_plan *p;
+
+	if (str_starts(ev->name, KCAPTURE_PREFIX)) {
+		p = xcalloc(1, sizeof(*p));
+		p->kind = PLAN_HIDDEN;
+		p->event = ev;
+		return p;
+	}
+	p = plan_probe(ev);
 
 	if (!p)
 		p = plan_syscall(ev);

@@ -49,6 +49,7 @@ struct sys_fill {
 	const char *delim;
 	bool open_mode;			/* open's flags: access mode 0 is "O_RDONLY" */
 	bool octal;
+	bool kernel_path;		/* before 6.19: a capture may copy it (kcapture.h) */
 };
 
 enum plan_kind {
@@ -59,6 +60,7 @@ enum plan_kind {
 	PLAN_KERNEL_STACK,
 	PLAN_USER_STACK,
 	PLAN_RAW_DATA,			/* trace_marker_raw: ktprobe's own are hidden */
+	PLAN_HIDDEN,			/* ktprobe's own events (kcapture.h): never shown */
 };
 
 struct event_plan {

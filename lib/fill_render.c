@@ -283,6 +283,11 @@ void fill_render(struct outbuf *o, const struct fill_slot *s, unsigned long long
 	size_t start = o->len;
 	const char *mark;
 
+	/* the kernel's copy, made at the event: shown as the kernel shows a string */
+	if (s->from_kernel) {
+		put_string(o, s->payload, s->res.len, 0);
+		return;
+	}
 	if (exec > s->ts && exec < s->res.read_ns + fill_exec_race(s)) {
 		render_after_exec(o, s, exec, exec_file);
 		goto out_kernel;

@@ -136,7 +136,8 @@ uint32_t fill_slots_ask(struct fill_slots *fs, const struct fill_ask *ask)
 		.id = id, .pid = ask->pid, .kind = ask->kind, .ts = ask->ts,
 		.verify = ask->verify, .text = ask->text, .exec_file = ask->exec_file,
 		.req_flags = ask->flags, .count_only = ask->count_only, .addr = ask->addr,
-		.field = ask->field,
+		.field = ask->field, .max = ask->max, .max_items = ask->max_items,
+		.kernel_path = ask->kernel_path,
 	};
 	if (ask->kernel && ask->kernel_len) {
 		s->kernel = xcalloc(1, ask->kernel_len);
@@ -146,6 +147,10 @@ uint32_t fill_slots_ask(struct fill_slots *fs, const struct fill_ask *ask)
 	fs->asked++;
 	if (ask->pid <= 0) {
 		s->state = SLOT_DROPPED;
+		return id;
+	}
+	if (ask->kernel_path) {
+		s->state = SLOT_KERNEL;	/* read only if the kernel's copy does not come */
 		return id;
 	}
 	s->state = SLOT_WAITING;
@@ -231,8 +236,9 @@ size_t fill_slots_take_answers(void *ctx, const char *buf, size_t len)
 		memcpy(&res, buf + off, sizeof(res));
 		if (len - off < sizeof(res) + res.len)
 			break;
-		for (s = fill_slot_of(fs, res.id); s && s->state == SLOT_WAITING;
-		     s = fill_slot_of(fs, s->next_same)) {
+		for (s = fill_slot_of(fs, res.id); s; s = fill_slot_of(fs, s->next_same)) {
+			if (s->state != SLOT_WAITING)
+				continue;	/* the kernel's copy came first */
 			s->res = res;
 			s->payload = res.len < sizeof(s->small) ? s->small : xrealloc(NULL, res.len + 1);
 			memcpy(s->payload, buf + off + sizeof(res), res.len);
@@ -276,4 +282,34 @@ bool fill_slots_has_room(struct fill_slots *fs)
 	fs->full_since = 0;
 	fs->rest_until = now + FULL_REST_NS;
 	return true;
+}
+
+/*
+ * fill_slots_read_instead - the kernel's copy of @s's value is not coming
+ * (kcapture.c): its read is queued as any other
+ */
+void fill_slots_read_instead(struct fill_slots *fs, struct fill_slot *s)
+{
+	struct fill_ask ask = {
+		.pid = s->pid, .addr = s->addr, .kind = s->kind, .max = s->max,
+		.max_items = s->max_items, .flags = s->req_flags,
+	};
+
+	s->state = SLOT_WAITING;
+	fs->queued_asks++;
+	queue_read(fs, s, &ask);
+}
+
+/* fill_slot_kernel_copy - @s's value is the kernel's copy @path, made at @ts */
+void fill_slot_kernel_copy(struct fill_slot *s, const char *path, unsigned int len,
+			   unsigned long long ts)
+{
+	if (s->payload && s->payload != s->small)
+		free(s->payload);
+	s->payload = len < sizeof(s->small) ? s->small : xrealloc(NULL, len + 1);
+	memcpy(s->payload, path, len);
+	s->payload[len] = '\0';
+	s->res = (struct fill_result) { .id = s->id, .status = FILL_OK, .read_ns = ts, .len = len };
+	s->state = SLOT_ANSWERED;
+	s->from_kernel = true;
 }

@@ -12,7 +12,13 @@
 #define FILL_SLOTS	(1u << 13)	/* fills in flight at most */
 #define FILL_SAME_KEYS	4096		/* queued reads found again by their key */
 
-enum slot_state { SLOT_FREE, SLOT_WAITING, SLOT_ANSWERED, SLOT_DROPPED };
+enum slot_state {
+	SLOT_FREE,
+	SLOT_KERNEL,		/* waits for the kernel's copy (kcapture.h), not yet read */
+	SLOT_WAITING,		/* its read is queued or made */
+	SLOT_ANSWERED,
+	SLOT_DROPPED,
+};
 
 /* One fill asked for: what to read, what the kernel captured, and the answer. */
 struct fill_slot {
@@ -28,6 +34,9 @@ struct fill_slot {
 	unsigned int kernel_len;
 	enum fill_verify verify;
 	bool text, exec_file, count_only;
+	bool kernel_path;		/* a path the kernel may copy (kcapture.h) */
+	bool from_kernel;		/* the answer is the kernel's copy, not a read */
+	unsigned int max, max_items;
 	unsigned int req_flags;
 	unsigned long long addr;
 	const char *field;
@@ -62,5 +71,8 @@ struct fill_slot *fill_slot_of(struct fill_slots *fs, uint32_t id);
 void fill_slot_release(struct fill_slots *fs, struct fill_slot *s);
 bool fill_slots_short(const struct fill_slots *fs, unsigned int events);
 bool fill_slots_has_room(struct fill_slots *fs);
+void fill_slots_read_instead(struct fill_slots *fs, struct fill_slot *s);
+void fill_slot_kernel_copy(struct fill_slot *s, const char *path, unsigned int len,
+			   unsigned long long ts);
 
 #endif

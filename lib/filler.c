@@ -16,6 +16,7 @@
 #include "fill_render.h"
 #include "fill_slots.h"
 #include "filler.h"
+#include "kcapture.h"
 #include "marker.h"
 #include "proctable.h"
 #include "utils.h"
@@ -24,6 +25,11 @@
 #define SUBMIT_ASKS	128		/* fills asked for: hand them over mid-round */
 #define THREADS		4096		/* threads whose latest fills await their next event */
 #define THREAD_FILLS_MAX 64		/* fills of one event, at most */
+/*
+ * The stream read this far past an event with no copy of its path from the
+ * kernel: none is coming (the syscall failed before copying), it is read
+ */
+#define KCOPY_WAIT_NS	1000000ULL
 
 /* A line that waits for its fills: its text and its spots are in the filler's FIFOs. */
 struct held_line {
@@ -35,6 +41,7 @@ struct held_line {
 struct thread_fills {
 	int tid;
 	uint32_t first_id, last_id;
+	unsigned long long ts;		/* the event's time (copy_wait) */
 };
 
 struct filler {
@@ -49,6 +56,11 @@ struct filler {
 	const struct proctable *procs;	/* when processes exec'd and exited */
 	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
 	struct thread_fills *threads;	/* by tid, a collision forgets the older */
+	/* the kernel's copies of paths (kcapture.h), when they are armed */
+	bool copies_armed;
+	struct thread_fills *copy_wait;	/* by tid: its latest event's fills that may get copies */
+	uint32_t *awaiting;		/* a ring of the fills waiting for copies, oldest first */
+	unsigned int await_head, await_count;
 };
 
 /*
@@ -77,13 +89,116 @@ int filler_fd(const struct filler *f)
 	return f ? f->comp.res_fd : -1;
 }
 
+/* Read @s's value after all: no copy of it came from the kernel. */
+static void read_instead(struct filler *f, struct fill_slot *s)
+{
+	if (s->state == SLOT_KERNEL)
+		fill_slots_read_instead(&f->slots, s);
+}
+
+/* Fill @id, of thread @tid's event at @ts, waits for the kernel's copy of its path. */
+static void await_copy(struct filler *f, uint32_t id, int tid, unsigned long long ts)
+{
+	struct thread_fills *t = &f->copy_wait[(unsigned int)tid % THREADS];
+
+	if (t->tid == tid && t->ts == ts)
+		t->last_id = id;
+	else
+		*t = (struct thread_fills) { .tid = tid, .first_id = id, .last_id = id, .ts = ts };
+	if (f->await_count == FILL_SLOTS) {
+		struct fill_slot *s = fill_slot_of(&f->slots, f->awaiting[f->await_head]);
+
+		if (s)
+			read_instead(f, s);
+		f->await_head = (f->await_head + 1) % FILL_SLOTS;
+		f->await_count--;
+	}
+	f->awaiting[(f->await_head + f->await_count++) % FILL_SLOTS] = id;
+}
+
+/*
+ * Fills whose copies did not come although the stream was read KCOPY_WAIT_NS
+ * past their events (@all: every one, no more copies come): read them instead
+ */
+static void copies_overdue(struct filler *f, unsigned long long stream_ns, bool all)
+{
+	bool queued = false;
+
+	while (f->await_count) {
+		struct fill_slot *s = fill_slot_of(&f->slots, f->awaiting[f->await_head]);
+
+		if (s && s->state == SLOT_KERNEL) {
+			if (!all && s->ts + KCOPY_WAIT_NS > stream_ns)
+				break;
+			read_instead(f, s);
+			queued = true;
+		}
+		f->await_head = (f->await_head + 1) % FILL_SLOTS;
+		f->await_count--;
+	}
+	if (queued)
+		fill_slots_submit(&f->slots, &f->comp);
+}
+
+/*
+ * filler_expect_copies - the kernel's copies of paths are armed (kcapture.h):
+ * a path asked for as one waits for its copy before it is read
+ */
+void filler_expect_copies(struct filler *f)
+{
+	if (!f || f->copies_armed)
+		return;
+	f->copies_armed = true;
+	f->copy_wait = xcalloc(THREADS, sizeof(*f->copy_wait));
+	f->awaiting = xcalloc(FILL_SLOTS, sizeof(*f->awaiting));
+}
+
+/*
+ * filler_kernel_copy - the kernel copied a path (kcapture.c): it is the
+ * value of the first fill of its thread's latest event that asked for
+ * that pointer and has no copy yet, whether or not that was read meanwhile
+ */
+void filler_kernel_copy(struct filler *f, const struct kcopy *copy)
+{
+	struct thread_fills *t;
+
+	if (!f || !f->copies_armed || !copy->path || copy->tid <= 0)
+		return;
+	t = &f->copy_wait[(unsigned int)copy->tid % THREADS];
+	if (t->tid != copy->tid || copy->ts < t->ts)
+		return;
+	for (uint32_t id = t->first_id, n = 0; id != t->last_id + 1 && n < THREAD_FILLS_MAX; id++, n++) {
+		struct fill_slot *s = fill_slot_of(&f->slots, id);
+
+		if (s && s->kernel_path && !s->from_kernel && s->state != SLOT_DROPPED &&
+		    s->addr == copy->uptr) {
+			fill_slot_kernel_copy(s, copy->path, copy->len, copy->ts);
+			return;
+		}
+	}
+}
+
+/* filler_no_more_copies - the stream is read to its end: what waits for copies is read */
+void filler_no_more_copies(struct filler *f)
+{
+	if (f && f->copies_armed)
+		copies_overdue(f, 0, true);
+}
+
 /*
  * filler_request - ask for one value; returns the id its annotation will
  * be found under. The request waits for filler_submit().
  */
 uint32_t filler_request(struct filler *f, const struct fill_ask *ask)
 {
-	return fill_slots_ask(&f->slots, ask);
+	struct fill_ask a = *ask;
+	uint32_t id;
+
+	a.kernel_path = ask->kernel_path && f->copies_armed;
+	id = fill_slots_ask(&f->slots, &a);
+	if (a.kernel_path)
+		await_copy(f, id, ask->pid, ask->ts);
+	return id;
 }
 
 /* filler_submit - hand the waiting requests to the companion */
@@ -129,9 +244,9 @@ static void render(struct filler *f, struct fill_slot *s, struct outbuf *o)
 {
 	const struct proc *p;
 
-	if (!s || s->state == SLOT_DROPPED || s->state == SLOT_WAITING) {
+	if (!s || s->state == SLOT_DROPPED || s->state == SLOT_WAITING || s->state == SLOT_KERNEL) {
 		outbuf_puts(o, "[user: dropped]");
-		if (s && s->state == SLOT_WAITING)
+		if (s && s->state != SLOT_DROPPED)
 			f->slots.dropped++;	/* no answer in time */
 		return;
 	}
@@ -155,7 +270,7 @@ static bool line_ready(struct filler *f, const struct fill_spot *spots, unsigned
 			continue;
 		if (s->asked_ns && now - s->asked_ns > DEADLINE_NS)
 			continue;
-		if (s->state == SLOT_WAITING)
+		if (s->state == SLOT_WAITING || s->state == SLOT_KERNEL)
 			return false;
 		/* an exec or exit before the read must have been seen by now */
 		if (!pressed && stream_ns < s->res.read_ns + fill_exec_race(s))
@@ -228,6 +343,16 @@ void filler_event(struct filler *f, int tid, unsigned long long ts)
 
 	if (!f || tid <= 0)
 		return;
+	/* the thread went on: its syscall made no copy (a copy may still come late) */
+	t = f->copies_armed ? &f->copy_wait[(unsigned int)tid % THREADS] : NULL;
+	if (t && t->tid == tid && t->ts < ts) {
+		for (uint32_t id = t->first_id, n = 0; id != t->last_id + 1 && n < THREAD_FILLS_MAX; id++, n++) {
+			struct fill_slot *s = fill_slot_of(&f->slots, id);
+
+			if (s && s->pid == tid)
+				read_instead(f, s);
+		}
+	}
 	t = &f->threads[(unsigned int)tid % THREADS];
 	if (t->tid != tid)
 		return;
@@ -303,11 +428,14 @@ void filler_line(struct filler *f, struct outbuf *out, size_t start,
  */
 void filler_flush(struct filler *f, struct outbuf *out, unsigned long long stream_ns, bool all)
 {
-	unsigned long long now = now_ns();
+	unsigned long long now;
 
 	if (!f)
 		return;
 	companion_receive(&f->comp, fill_slots_take_answers, &f->slots);
+	if (f->copies_armed)
+		copies_overdue(f, stream_ns, false);
+	now = now_ns();		/* after the reads asked just now: a deadline is not past */
 	while (f->count) {
 		const struct held_line *l = &f->lines[f->head];
 		const struct fill_spot *spots = f->spots + f->spots_start;
@@ -345,5 +473,7 @@ void filler_stop(struct filler *f)
 	free(f->spots);
 	free(f->lines);
 	free(f->threads);
+	free(f->copy_wait);
+	free(f->awaiting);
 	free(f);
 }

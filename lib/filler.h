@@ -28,6 +28,7 @@ struct fill_ask {
 	unsigned int flags;		/* FILLREQ_* */
 	bool exec_file;			/* execve's file name: the exec event has it too */
 	bool count_only;		/* FILL_STRV shown as its number of strings (envp) */
+	bool kernel_path;		/* a path the kernel may copy in a capture (kcapture.h) */
 	const char *field;		/* the field's name (for fill markers) */
 	struct outbuf *out;		/* where the line is built (for reports) */
 };
@@ -41,6 +42,7 @@ struct fill_spot {
 struct filler;
 
 struct proctable;
+struct kcopy;
 
 struct filler *filler_start(const struct proctable *procs);
 int filler_fd(const struct filler *f);
@@ -51,6 +53,9 @@ bool filler_has_room(struct filler *f);
 void filler_wait(const struct filler *f, int ms);
 bool filler_busy(const struct filler *f);
 void filler_event(struct filler *f, int tid, unsigned long long ts);
+void filler_expect_copies(struct filler *f);
+void filler_kernel_copy(struct filler *f, const struct kcopy *copy);
+void filler_no_more_copies(struct filler *f);
 void filler_line(struct filler *f, struct outbuf *out, size_t start,
 		 const struct fill_spot *spots, unsigned int nspots);
 void filler_flush(struct filler *f, struct outbuf *out, unsigned long long stream_ns, bool all);

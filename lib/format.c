@@ -124,37 +124,34 @@ static unsigned long long read_num(struct formatter *f, const void *data, int si
 }
 
 /*
- * format_ask_fill - ask the companion for a value at @addr of the event's process and note
- * the spot where its annotation goes; @kcap: what the kernel captured of it.
+ * format_ask_fill - ask the companion for the value @ask describes (what, where, how
+ * checked: the event's process, time and limits are added here) and note the spot
+ * where its annotation goes; @kcap: what the kernel captured of it.
  */
-void format_ask_fill(struct formatter *f, struct tep_record *rec, const char *field,
-		     unsigned long long addr, int kind, unsigned int max,
-		     const struct tep_format_field *kcap, enum fill_verify verify, bool text,
-		     unsigned int flags, bool exec_file)
+void format_ask_fill(struct formatter *f, struct tep_record *rec, struct fill_ask *ask,
+		     const struct tep_format_field *kcap)
 {
-	struct fill_ask ask = {
-		.field = field, .out = f->out,
-		.pid = tep_data_pid(f->tep, rec), .addr = addr, .kind = kind, .max = max,
-		.max_items = f->fill.max_items, .ts = rec->ts, .verify = verify, .text = text,
-		.flags = flags, .exec_file = exec_file,
-		.count_only = kind == FILL_STRV && f->fill.count_env && flags == FILLREQ_ENVIRON,
-	};
 	unsigned int len = 0;
 	uint32_t id;
 
-	if (!f->fill.request || !addr)
+	if (!f->fill.request || !ask->addr)
 		return;
+	ask->out = f->out;
+	ask->pid = tep_data_pid(f->tep, rec);
+	ask->ts = rec->ts;
+	ask->max_items = f->fill.max_items;
+	ask->count_only = ask->kind == FILL_STRV && f->fill.count_env && ask->flags == FILLREQ_ENVIRON;
 	if (kcap && (kcap->flags & TEP_FIELD_IS_DYNAMIC)) {
-		ask.kernel = field_data_loc(f->tep, rec, kcap, &len);
+		ask->kernel = field_data_loc(f->tep, rec, kcap, &len);
 		/* a syscall's copy checks a prefix: without its NUL and the "..." of a cut */
-		if (verify == VERIFY_PREFIX)
-			len = syscall_copy_text_len(ask.kernel, len);
-		ask.kernel_len = len;
+		if (ask->verify == VERIFY_PREFIX)
+			len = syscall_copy_text_len(ask->kernel, len);
+		ask->kernel_len = len;
 	} else if (kcap && kcap->offset + kcap->size <= rec->size) {
-		ask.kernel = (char *)rec->data + kcap->offset;
-		ask.kernel_len = kcap->size;
+		ask->kernel = (char *)rec->data + kcap->offset;
+		ask->kernel_len = kcap->size;
 	}
-	id = f->fill.request(f->fill.ctx, &ask);
+	id = f->fill.request(f->fill.ctx, ask);
 	if (!id)
 		return;		/* the hook wrote the value itself (a report) */
 	outbuf_putc(f->out, ' ');
@@ -206,17 +203,25 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 			continue;
 		}
 		if (a->kind == ARG_STRING) {
-			if (!field_put_string(f->tep, f->out, rec, a->field) && a->fill_ptr)
-				format_ask_fill(f, rec, a->field->name,
-					 read_num(f, data + a->fill_ptr->offset, 8) + a->fill_off,
-					 FILL_STRING, FILL_PATH_MAX, NULL, VERIFY_NONE, false, 0, false);
+			if (!field_put_string(f->tep, f->out, rec, a->field) && a->fill_ptr) {
+				struct fill_ask ask = {
+					.field = a->field->name, .kind = FILL_STRING, .max = FILL_PATH_MAX,
+					.addr = read_num(f, data + a->fill_ptr->offset, 8) + a->fill_off,
+				};
+
+				format_ask_fill(f, rec, &ask, NULL);
+			}
 			continue;
 		}
 		if (a->user_kind) {
+			struct fill_ask ask = {
+				.field = a->field->name, .kind = a->user_kind, .max = a->user_len,
+				.addr = read_num(f, data + a->field->offset, a->field->size),
+				.verify = a->verify,
+			};
+
 			field_put_value(f->tep, f->out, a, data + a->field->offset);
-			format_ask_fill(f, rec, a->field->name,
-				 read_num(f, data + a->field->offset, a->field->size),
-				 a->user_kind, a->user_len, a->kcap, a->verify, false, 0, false);
+			format_ask_fill(f, rec, &ask, a->kcap);
 			continue;
 		}
 		if (!a->count) {
@@ -307,6 +312,10 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 	p = plan_for(f, ev);
 	if (!p)
 		return;
+	if (p->kind == PLAN_HIDDEN) {
+		formatter_skip(f, rec);
+		return;
+	}
 	if (p->kind == PLAN_RAW_DATA) {
 		unsigned int id, len;
 		const void *payload;
@@ -345,6 +354,7 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 		break;
 	case PLAN_TEP:
 	case PLAN_RAW_DATA:
+	case PLAN_HIDDEN:
 		print_tep(f, p, rec);
 		break;
 	}

@@ -24,10 +24,8 @@ struct formatter {
 	unsigned int nspots, spots_cap;
 };
 
-void format_ask_fill(struct formatter *f, struct tep_record *rec, const char *field,
-		     unsigned long long addr, int kind, unsigned int max,
-		     const struct tep_format_field *kcap, enum fill_verify verify, bool text,
-		     unsigned int flags, bool exec_file);
+void format_ask_fill(struct formatter *f, struct tep_record *rec, struct fill_ask *ask,
+		     const struct tep_format_field *kcap);
 unsigned int syscall_copy_text_len(const char *s, unsigned int len);
 void syscall_line(struct formatter *f, const struct event_plan *p, struct tep_record *rec);
 

@@ -102,6 +102,7 @@ int kfeatures_read(struct kfeatures *kf)
 	kf->uprobe_events = tracefs_file_exists(NULL, "uprobe_events");
 	kf->dynamic_events = tracefs_file_exists(NULL, "dynamic_events");
 	kf->error_log = tracefs_file_exists(NULL, "error_log");
+	kf->syscall_strings = tracefs_file_exists(NULL, "syscall_user_buf_size");
 	kf->maxactive = strstr(readme, "r[maxactive]") != NULL;
 	entry = readme_entry(readme, "fetcharg:");
 	kf->kprobe_argn = entry_has(entry, "$arg<N>");

@@ -21,6 +21,7 @@ struct kfeatures {
 	bool error_log;
 	bool bitfield;		/* b<width>@<offset>/<size> */
 	bool arrays;		/* <type>[<size>] */
+	bool syscall_strings;	/* syscall events copy user strings (6.19+) */
 	struct strv types;	/* the README's fetch types; empty: not known */
 };
 

@@ -12,7 +12,9 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "arch.h"
 #include "events.h"
+#include "kfeatures.h"
 #include "fill_fields.h"
 #include "run_state.h"
 #include "marker.h"
@@ -22,6 +24,23 @@
 const char *run_spec_system(const struct run_state *r, const struct probe_spec *ps)
 {
 	return probe_spec_is_dynamic(ps) ? r->sess.name : ps->system;
+}
+
+/*
+ * Before 6.19, with kprobes: the kernel's copies of the traced syscalls'
+ * paths (kcapture.c), unless nothing is to be read (--no-fill)
+ */
+static void define_captures(struct run_state *r)
+{
+	struct kfeatures kf = {
+		.kprobe_events = tracefs_file_exists(NULL, "kprobe_events"),
+		.syscall_strings = tracefs_file_exists(NULL, "syscall_user_buf_size"),
+	};
+
+	if (r->o->no_fill || !kcapture_wanted(r->specs, r->n, &kf))
+		return;
+	if (!kcapture_define(&r->kcap, &r->sess, arch_host()))
+		note_msg("this kernel has no getname() to probe: paths are read by the companion");
 }
 
 /* run_define_probes - write every probe definition into the run's group */
@@ -40,6 +59,8 @@ int run_define_probes(struct run_state *r)
 		if (err)
 			return -1;
 	}
+	if (!ktp_stop)
+		define_captures(r);
 	return ktp_stop ? -1 : 0;
 }
 
@@ -79,6 +100,10 @@ int run_load_events(struct run_state *r)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(helpers); i++)
 		events_tep_add(r->tep, helpers[i][0], helpers[i][1]);	/* optional */
+	if (kcapture_load(&r->kcap, r->tep, r->sess.name)) {
+		warn_msg("the kernel's copies of paths have no readable format: the companion reads them");
+		r->kcap.n = 0;
+	}
 	if (run_need_kallsyms(r) && events_tep_add_kallsyms(r->tep))
 		warn_msg("cannot read /proc/kallsyms: kernel addresses stay numeric");
 	tracefs_load_cmdlines(NULL, r->tep);
@@ -219,6 +244,11 @@ static int enable_events(struct run_state *r)
 {
 	if (enable_task_events(r))
 		return -1;
+	/* before the syscalls: no event without its copy */
+	if (r->kcap.n && kcapture_enable(&r->kcap, &r->sess)) {
+		err_msg("cannot enable the kernel's copies of paths: %s", strerror(errno));
+		return -1;
+	}
 	for (int i = 0; i < r->n; i++) {
 		struct probe_spec *ps = &r->specs[i];
 
@@ -273,6 +303,8 @@ static void start_filler(struct run_state *r)
 		return;
 	hook.ctx = r->filler;
 	formatter_set_fills(r->fmt, &hook);
+	if (r->kcap.n)
+		filler_expect_copies(r->filler);
 }
 
 /*

@@ -12,6 +12,7 @@
 #include "drain.h"
 #include "filler.h"
 #include "format.h"
+#include "kcapture.h"
 #include "outbuf.h"
 #include "proctable.h"
 #include "session.h"
@@ -29,6 +30,7 @@ struct run_state {
 	struct proctable *procs;	/* comms, threads followed (-p), execs and exits */
 	struct task_events tasks;	/* forks, execs, renames, exits (and threads for -p) */
 	struct filler *filler;		/* the companion reader, if any */
+	struct kcapture kcap;		/* the kernel's copies of paths, if armed */
 	struct datfile *dat;		/* -o */
 	int marker_fd;			/* where fill records go, or -1 */
 	long round_records;		/* events with values in this read of the buffers */

@@ -47,6 +47,7 @@ static bool on_record(struct tep_record *rec, void *ctx)
 {
 	struct run_state *r = ctx;
 	const struct fill_spot *spots;
+	struct kcopy copy;
 	unsigned int nspots;
 	size_t start;
 	int pid;
@@ -59,6 +60,11 @@ static bool on_record(struct tep_record *rec, void *ctx)
 				rec->cpu, rec->missed_events);
 		else
 			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
+	}
+	if (kcapture_record(&r->kcap, r->tep, rec, &copy)) {
+		filler_kernel_copy(r->filler, &copy);
+		formatter_skip(r->fmt, rec);
+		return true;
 	}
 	pid = tep_data_pid(r->tep, rec);
 	filler_event(r->filler, pid, rec->ts);
@@ -111,6 +117,7 @@ static void drain_fills(struct run_state *r)
 
 	if (!r->filler)
 		return;
+	filler_no_more_copies(r->filler);
 	filler_submit(r->filler);
 	while (filler_busy(r->filler) && now_ns() < until && !r->out.broken) {
 		filler_wait(r->filler, 10);
@@ -207,6 +214,8 @@ int run_finish_outputs(struct run_state *r)
 	flush_out(r);
 	for (int i = 0; i < r->n; i++)
 		strv_push(&events, xasprintf("%s/%s", run_spec_system(r, &r->specs[i]), r->specs[i].event));
+	for (int i = 0; i < r->kcap.n; i++)
+		strv_push(&events, xasprintf("%s/%s", r->kcap.ev[i]->system, r->kcap.ev[i]->name));
 	for (int k = 0; k < TASK_EVENTS; k++)
 		if (r->tasks.ev[k])
 			strv_push(&events, xasprintf("%s/%s", task_event_names[k][0], task_event_names[k][1]));

@@ -28,19 +28,25 @@ static void ask_syscall_fill(struct formatter *f, struct tep_record *rec,
 			     const struct sys_fill *sf, unsigned long long ptr,
 			     const struct tep_format_field *copy)
 {
-	unsigned long long count = 0;
-	unsigned int max = sf->path ? FILL_PATH_MAX : f->fill.string_limit;
+	struct fill_ask ask = {
+		.field = sf->field->name, .addr = ptr, .kind = sf->kind,
+		.max = sf->path ? FILL_PATH_MAX : f->fill.string_limit,
+		.verify = copy ? VERIFY_PREFIX : VERIFY_NONE, .text = sf->count != NULL,
+		.flags = sf->kind != FILL_STRV ? 0 :
+			 strcmp(sf->field->name, "envp") ? FILLREQ_CMDLINE : FILLREQ_ENVIRON,
+		.exec_file = sf->exec && sf->kind == FILL_STRING,
+		/* before 6.19, with kprobes: the kernel's copy may come in a capture */
+		.kernel_path = sf->kernel_path && !copy,
+	};
 
 	if (sf->count) {
-		count = tep_read_number(f->tep, (char *)rec->data + sf->count->offset, sf->count->size);
-		if (count < max)
-			max = count;
+		unsigned long long count = tep_read_number(f->tep, (char *)rec->data + sf->count->offset,
+							   sf->count->size);
+
+		if (count < ask.max)
+			ask.max = count;
 	}
-	format_ask_fill(f, rec, sf->field->name, ptr, sf->kind, max, copy, copy ? VERIFY_PREFIX : VERIFY_NONE,
-		 sf->count != NULL,
-		 sf->kind != FILL_STRV ? 0 :
-		 strcmp(sf->field->name, "envp") ? FILLREQ_CMDLINE : FILLREQ_ENVIRON,
-		 sf->exec && sf->kind == FILL_STRING);
+	format_ask_fill(f, rec, &ask, copy);
 }
 
 /*
