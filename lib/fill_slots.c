@@ -107,6 +107,7 @@ static void queue_read(struct fill_slots *fs, const struct fill_slot *s, const s
 		fs->queue = xrealloc(fs->queue, fs->qcap * sizeof(*fs->queue));
 		fs->last_same = xrealloc(fs->last_same, fs->qcap * sizeof(*fs->last_same));
 	}
+	fs->reads++;
 	fs->last_same[fs->nqueue] = s->id;
 	fs->queue[fs->nqueue++] = (struct fill_request) {
 		.id = s->id, .pid = ask->pid, .addr = ask->addr, .kind = ask->kind,

@@ -54,6 +54,7 @@ struct fill_slots {
 	uint32_t gen;			/* of the queue: bumped at each hand-over */
 	uint32_t *last_same;		/* per queued read: the last slot sharing it */
 	unsigned long long asked, dropped;
+	unsigned long long reads;	/* reads queued (fills the kernel did not copy) */
 	unsigned int inuse;		/* slots not free */
 	unsigned long long full_since;	/* no room since then, or 0 */
 	unsigned long long rest_until;	/* a wait ran out: do not wait again before */

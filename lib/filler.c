@@ -239,6 +239,12 @@ bool filler_busy(const struct filler *f)
 	return f && f->count;
 }
 
+/* filler_reads - how many values were read so far (or are about to be): not the kernel's copies */
+unsigned long long filler_reads(const struct filler *f)
+{
+	return f ? f->slots.reads : 0;
+}
+
 /* The annotation of fill @id, as the man page describes it. */
 static void render(struct filler *f, struct fill_slot *s, struct outbuf *o)
 {

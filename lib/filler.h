@@ -52,6 +52,7 @@ void filler_read_now(struct filler *f);
 bool filler_has_room(struct filler *f);
 void filler_wait(const struct filler *f, int ms);
 bool filler_busy(const struct filler *f);
+unsigned long long filler_reads(const struct filler *f);
 void filler_event(struct filler *f, int tid, unsigned long long ts);
 void filler_expect_copies(struct filler *f);
 void filler_kernel_copy(struct filler *f, const struct kcopy *copy);

@@ -91,11 +91,12 @@ static bool on_record(struct tep_record *rec, void *ctx)
  */
 static long drain_once(struct run_state *r)
 {
-	unsigned long long start = now_ns();
+	unsigned long long start = now_ns(), reads = filler_reads(r->filler);
 	long n;
 
 	r->round_records = 0;
 	n = drain_read(r->drain, on_record, r);
+	r->round_reads = filler_reads(r->filler) - reads;
 	drain_adapt(r->drain, n);
 	if (r->filler) {
 		/* events committed by then have been handed on; allow for in-flight commits */
@@ -168,8 +169,11 @@ static void stream(struct run_state *r)
 		if (n < 0)
 			break;
 		now = now_ns();
-		/* at batching rates the timed reads leave the CPU to ktfill */
-		if (n > 0 && may_spin && !drain_batched(r->drain))
+		/*
+		 * at batching rates the timed reads leave the CPU to ktfill; where
+		 * the kernel copied every value, nothing is in a hurry
+		 */
+		if (r->round_reads > 0 && may_spin && !drain_batched(r->drain))
 			spin_until = now + SPIN_NS;
 		else if (drain_batched(r->drain))
 			spin_until = 0;

@@ -379,9 +379,58 @@ t_copy_path_syscalls() {
 	hasnt out '(filename|pathname|oldname|newname|path): 0x[0-9a-f]+ \[user'
 }
 
+# a syscall that fails before the kernel copies (bad pointers, a path that
+# runs into a hole) has no copy: the companion says why; a path that ends
+# at the hole's edge is the kernel's copy (6.19+ may show its empty copy)
+t_copy_failing() {
+	copies || return 77
+	kt_bg 't:syscalls:sys_enter_openat' || return 1
+	$TARGET -n 0 -B -P -z 300
+	kt_end
+	has out 'target-.*filename: 0x1( "")? \[user: unmapped\]' || return 1
+	n=$(count out 'target-.*filename: 0x[0-9a-f]+( "")? \[user: unmapped\]')
+	[ "$n" -eq 2 ] || fail "$n lines unmapped, not 2" || return 1
+	has out 'target-.*filename: 0x[0-9a-f]+ "/tmp/ktp-pageend"' || return 1
+	has out 'target-.*filename: 0x[0-9a-f]+( "[A.]*")? \[user (unverified|late|partly-verified) \+[0-9.]+(us|ms) "AAAAAAAA"\.\.\.\]'
+}
+
+# -n shows the capture probes where the kernel needs them; a run defines
+# them in its own group, and removes them (the leftover check)
+t_copy_dry_run() {
+	copies || return 77
+	kt -n 't:syscalls:sys_enter_openat'
+	[ $KT_STATUS -eq 0 ] || { cat err; fail "status $KT_STATUS"; } || return 1
+	if strings; then
+		hasnt out '__kcap' || return 1
+		return 0
+	fi
+	has out '^r:ktprobe_[0-9_]+/__kcap_getname[a-z_0-9]* getname[a-z_.0-9]* uptr=\+8\(\$retval\):x64 path=\+0\(\+0\(\$retval\)\):string$' || return 1
+	kt_bg 't:syscalls:sys_enter_openat' || return 1
+	grep -q '/__kcap_getname' $TR/dynamic_events || { kt_end; fail "no capture probe defined"; } || return 1
+	kt_end
+}
+
 # --- trace-cmd (x86_64: this machine's dynamic builds and trace-cmd, copied in) ---
 
 DYN=/lab/dyn
+
+# -o and report: the kernel's copy is in the trace, the capture events are
+# not shown (trace.dat needs the dynamic build: x86_64 guests)
+t_copy_report() {
+	copies || return 77
+	[ -x $DYN/ktprobe ] || { echo "trace.dat needs the dynamic build (x86_64 guests)" >skip; return 77; }
+	static=$KT
+	KT=$DYN/ktprobe
+	kt_bg -o /tmp/copy.dat 't:syscalls:sys_enter_openat' || { KT=$static; return 1; }
+	$TARGET -n 0 -o /lab/hello
+	kt_end
+	kt report /tmp/copy.dat
+	KT=$static
+	[ $KT_STATUS -eq 0 ] || { cat err; fail "report: status $KT_STATUS"; } || return 1
+	has out 'target-.*sys_openat\(dfd: 0xffffff9c, filename: 0x[0-9a-f]+ "/lab/hello"' || return 1
+	hasnt out '__kcap|__filename_val'
+}
+
 
 # wait_file FILE REGEX: until FILE has a matching line (30 s at most)
 wait_file() {
