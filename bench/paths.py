@@ -24,7 +24,8 @@ import subprocess
 import time
 
 ANNOT = re.compile(r'filename: 0x[0-9a-f]+ (?:"(?:[^"\\]|\\.)*" )?\[(?:user (verified|unverified|changed|partly-verified|late)'
-                   r' \+[0-9.]+(?:us|ms|s) "((?:[^"\\]|\\.)*)"|user: ([^]]*))\]')
+                   r' \+([0-9.]+)(us|ms|s) "((?:[^"\\]|\\.)*)"|user: ([^]]*))\]')
+UNIT_US = {"us": 1.0, "ms": 1000.0, "s": 1e6}
 LINE = re.compile(r'^\s*(.*)-(\d+)\s+\[\d+\] \S+\s+[\d.]+: (sys_openat|sched_process_fork)(.*)$')
 FORK = re.compile(r'pid=(\d+) child_comm=.* child_pid=(\d+)')
 APPLETS = ("cat", "wc", "head", "md5sum", "sort", "od")   # bench/lab-paths.sh's
@@ -184,7 +185,7 @@ def judge_multiset(lines, truth):
     left = collections.Counter(truth)
     r = dict(events=sum(truth.values()), shown=len(lines), right=0, wrong=0, none=0, vwrong=0,
              late=0)
-    for pid, comm, state, value, reason in lines:
+    for pid, comm, state, value, reason, age in lines:
         if value is None:
             r["none"] += 1
             continue
@@ -199,7 +200,7 @@ def judge_shortopen(lines, opens=10):
     """The same, each child's K-th open truth by construction (DIR/PID/K)."""
     r = dict(events=0, shown=0, right=0, wrong=0, none=0, vwrong=0, late=0)
     seen = collections.Counter()
-    for pid, comm, state, value, reason in lines:
+    for pid, comm, state, value, reason, age in lines:
         if comm != "shortopen" or seen[pid] >= opens:
             continue
         k = seen[pid]
@@ -214,14 +215,24 @@ def judge_shortopen(lines, opens=10):
 
 
 def classify(rest):
-    """(state, value, reason) of an openat line's file name: "kernel" for the kernel's copy."""
+    """(state, value, reason, age in us) of an openat line's file name: "kernel" for the
+    kernel's copy; the age of a value read from the process, else None."""
     a = ANNOT.search(rest)
     if a:
-        return a.group(1), a.group(2), a.group(3)
+        age = float(a.group(2)) * UNIT_US[a.group(3)] if a.group(2) else None
+        return a.group(1), a.group(4), a.group(5), age
     k = KCOPY.search(rest)
     if k:
-        return "kernel", k.group(1), None
-    return None, None, "none"
+        return "kernel", k.group(1), None, None
+    return None, None, "none", None
+
+
+def age_p99(lines):
+    """The 99th percentile of the ages of the values read from the processes (us), or None."""
+    ages = sorted(l[5] for l in lines if l[5] is not None)
+    if not ages:
+        return None
+    return ages[min(len(ages) - 1, int(0.99 * len(ages)))]
 
 
 def lab_lines(text):
@@ -312,8 +323,8 @@ def bench_paths(rounds, work, ktprobe, shortopen, die, log):
             "ktprobe on the whole machine; truth: strace -f run apart, or by construction; "
             "{} rounds, medians with min-max)".format(rounds), "",
             "| workload | openat (truth) | right | wrong shown (of it marked late) | none "
-            "| verified-but-wrong | slowdown vs untraced | vs strace -f |",
-            "|---|---|---|---|---|---|---|---|"]
+            "| verified-but-wrong | fill age p99 | slowdown vs untraced | vs strace -f |",
+            "|---|---|---|---|---|---|---|---|---|"]
     hostname = []
     for name in ("cats", "programs", "shortopen"):
         res = []
@@ -324,20 +335,22 @@ def bench_paths(rounds, work, ktprobe, shortopen, die, log):
             j = judge_shortopen(lines) if name == "shortopen" else judge_multiset(lines, truth)
             if name == "cats":
                 hostname.append(sum(1 for l in lines if l[1] == "cat" and l[3] == "/etc/hostname"))
-            j.update(slow=k_secs / base, vs_strace=k_secs / s_secs)
+            j.update(slow=k_secs / base, vs_strace=k_secs / s_secs, age_p99=age_p99(lines))
             res.append(j)
             log("  paths {:<10} right {}/{} wrong {} none {} vwrong {} {:.2f}x".format(
                 name, j["right"], j["events"], j["wrong"], j["none"], j["vwrong"], j["slow"]))
-        rows.append("| {} | {} | {} | {} ({}) | {} | {} | {}x | {}x |".format(
+        ages = [j["age_p99"] for j in res if j["age_p99"] is not None]
+        rows.append("| {} | {} | {} | {} ({}) | {} | {} | {} | {}x | {}x |".format(
             name, median_range([j["events"] for j in res], "{:.0f}"),
             median_range([100.0 * j["right"] / j["events"] for j in res], "{:.1f} %"),
             median_range([100.0 * j["wrong"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
             median_range([100.0 * j["late"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
             median_range([100.0 * j["none"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
-            sum(j["vwrong"] for j in res),
+            sum(j["vwrong"] for j in res), median_range(ages, "{:.0f} us"),
             median_range([j["slow"] for j in res]), median_range([j["vs_strace"] for j in res])))
     rows += ["", "cats: /etc/hostname shown for {} of 20 cats.".format(
         median_range(hostname, "{:.0f}"))]
     rows += ["", "right: share of the truth's opens shown with the right path; wrong and none: "
-             "shares of the lines ktprobe showed; verified-but-wrong: a count over all rounds."]
+             "shares of the lines ktprobe showed; verified-but-wrong: a count over all rounds; "
+             "fill age p99: of the values read from the processes (event to read), per round."]
     return rows

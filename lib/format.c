@@ -143,9 +143,6 @@ void format_ask_fill(struct formatter *f, struct tep_record *rec, struct fill_as
 	ask->count_only = ask->kind == FILL_STRV && f->fill.count_env && ask->flags == FILLREQ_ENVIRON;
 	if (kcap && (kcap->flags & TEP_FIELD_IS_DYNAMIC)) {
 		ask->kernel = field_data_loc(f->tep, rec, kcap, &len);
-		/* a syscall's copy checks a prefix: without its NUL and the "..." of a cut */
-		if (ask->verify == VERIFY_PREFIX)
-			len = syscall_copy_text_len(ask->kernel, len);
 		ask->kernel_len = len;
 	} else if (kcap && kcap->offset + kcap->size <= rec->size) {
 		ask->kernel = (char *)rec->data + kcap->offset;

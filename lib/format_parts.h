@@ -26,7 +26,6 @@ struct formatter {
 
 void format_ask_fill(struct formatter *f, struct tep_record *rec, struct fill_ask *ask,
 		     const struct tep_format_field *kcap);
-unsigned int syscall_copy_text_len(const char *s, unsigned int len);
 void syscall_line(struct formatter *f, const struct event_plan *p, struct tep_record *rec);
 
 #endif

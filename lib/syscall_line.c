@@ -13,8 +13,8 @@
 #include "format_parts.h"
 #include "utils.h"
 
-/* syscall_copy_text_len - the text of a syscall's string copy, without its NUL and the "..." that marks a cut. */
-unsigned int syscall_copy_text_len(const char *s, unsigned int len)
+/* The text of a syscall's string copy, without its NUL and the "..." that marks a cut. */
+static unsigned int syscall_copy_text_len(const char *s, unsigned int len)
 {
 	while (len && !s[len - 1])
 		len--;
@@ -46,7 +46,13 @@ static void ask_syscall_fill(struct formatter *f, struct tep_record *rec,
 		if (count < ask.max)
 			ask.max = count;
 	}
-	format_ask_fill(f, rec, &ask, copy);
+	if (copy) {
+		/* the copy checks a prefix: without its NUL and the "..." of a cut */
+		ask.kernel = field_data_loc(f->tep, rec, copy, &ask.kernel_len);
+		if (ask.kernel)
+			ask.kernel_len = syscall_copy_text_len(ask.kernel, ask.kernel_len);
+	}
+	format_ask_fill(f, rec, &ask, NULL);
 }
 
 /*
