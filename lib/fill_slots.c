@@ -237,9 +237,9 @@ size_t fill_slots_take_answers(void *ctx, const char *buf, size_t len)
 		memcpy(&res, buf + off, sizeof(res));
 		if (len - off < sizeof(res) + res.len)
 			break;
-		for (s = fill_slot_of(fs, res.id); s; s = fill_slot_of(fs, s->next_same)) {
-			if (s->state != SLOT_WAITING)
-				continue;	/* the kernel's copy came first */
+		/* a slot the kernel's copy answered first is no longer waiting (it has no chain) */
+		for (s = fill_slot_of(fs, res.id); s && s->state == SLOT_WAITING;
+		     s = fill_slot_of(fs, s->next_same)) {
 			s->res = res;
 			s->payload = res.len < sizeof(s->small) ? s->small : xrealloc(NULL, res.len + 1);
 			memcpy(s->payload, buf + off + sizeof(res), res.len);

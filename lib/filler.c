@@ -30,6 +30,12 @@
  * kernel: none is coming (the syscall failed before copying), it is read
  */
 #define KCOPY_WAIT_NS	1000000ULL
+/*
+ * A copy later than this after an event is not taken for it: the event's
+ * syscall made none (it failed first, or the capture was lost), and a later
+ * syscall of the thread may have copied another path from the same buffer
+ */
+#define KCOPY_LATE_NS	20000000ULL
 
 /* A line that waits for its fills: its text and its spots are in the filler's FIFOs. */
 struct held_line {
@@ -141,14 +147,16 @@ static void copies_overdue(struct filler *f, unsigned long long stream_ns, bool 
 }
 
 /*
- * filler_expect_copies - the kernel's copies of paths are armed (kcapture.h):
- * a path asked for as one waits for its copy before it is read
+ * filler_expect_copies - whether the kernel's copies of paths are armed
+ * (kcapture.h): then a path asked for as one waits for its copy before it is read
  */
-void filler_expect_copies(struct filler *f)
+void filler_expect_copies(struct filler *f, bool armed)
 {
-	if (!f || f->copies_armed)
+	if (!f)
 		return;
-	f->copies_armed = true;
+	f->copies_armed = armed;
+	if (!armed || f->copy_wait)
+		return;
 	f->copy_wait = xcalloc(THREADS, sizeof(*f->copy_wait));
 	f->awaiting = xcalloc(FILL_SLOTS, sizeof(*f->awaiting));
 }
@@ -171,7 +179,8 @@ void filler_kernel_copy(struct filler *f, const struct kcopy *copy)
 		struct fill_slot *s = fill_slot_of(&f->slots, id);
 
 		if (s && s->kernel_path && !s->from_kernel && s->state != SLOT_DROPPED &&
-		    s->addr == copy->uptr) {
+		    s->addr == copy->uptr && copy->ts - s->ts <= KCOPY_LATE_NS &&
+		    (!s->next_ts || copy->ts < s->next_ts)) {
 			fill_slot_kernel_copy(s, copy->path, copy->len, copy->ts);
 			return;
 		}

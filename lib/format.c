@@ -295,6 +295,15 @@ static void print_tep(struct formatter *f, const struct event_plan *p, struct te
 	outbuf_sanitize_from(f->out, start);
 }
 
+/* formatter_is_stack - whether @rec is a stack trace (it belongs to the event before it) */
+bool formatter_is_stack(struct formatter *f, struct tep_record *rec)
+{
+	struct tep_event *ev = tep_find_event_by_record(f->tep, rec);
+	struct event_plan *p = ev ? plan_for(f, ev) : NULL;
+
+	return p && (p->kind == PLAN_KERNEL_STACK || p->kind == PLAN_USER_STACK);
+}
+
 /* formatter_record - append the line(s) for one record to the output */
 void formatter_record(struct formatter *f, struct tep_record *rec)
 {

@@ -26,6 +26,7 @@ struct formatter *formatter_new(struct tep_handle *tep, struct outbuf *out, bool
 void formatter_free(struct formatter *f);
 void formatter_record(struct formatter *f, struct tep_record *rec);
 void formatter_skip(struct formatter *f, struct tep_record *rec);
+bool formatter_is_stack(struct formatter *f, struct tep_record *rec);
 void formatter_set_fills(struct formatter *f, const struct fill_hook *hook);
 unsigned int formatter_line_fills(const struct formatter *f, const struct fill_spot **spots);
 bool formatter_is_marker(struct formatter *f, struct tep_record *rec, unsigned int *id,

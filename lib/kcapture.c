@@ -26,6 +26,7 @@
  * the syscall's exit, holding its line until then: both were measured in
  * the lab and not chosen.)
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tracefs.h>
@@ -49,6 +50,7 @@
 static const char *const functions[KCAPTURE_MAX] = {
 	"getname_flags.part.0", "getname", "getname_flags",
 };
+#define KCAPTURE_MAXACTIVE 64
 #define WRAPPERS 1		/* functions[WRAPPERS..]: probed when the part is not there */
 
 /* Syscalls whose path arguments reach getname (directly or by user_path_at), by argument. */
@@ -153,8 +155,9 @@ char *kcapture_definition(int i, const char *group, const struct arch_info *arch
 	if (i < 0 || i >= KCAPTURE_MAX)
 		return NULL;
 	event_name(i, name, sizeof(name));
-	return xasprintf("r:%s/%s %s uptr=+%d($retval):x%d path=+0(+0($retval)):string",
-			 group, name, functions[i], ptr, ptr * 8);
+	/* 64 return instances: the default (10) runs out when threads sleep in getname */
+	return xasprintf("r%d:%s/%s %s uptr=+%d($retval):x%d path=+0(+0($retval)):string",
+			 KCAPTURE_MAXACTIVE, group, name, functions[i], ptr, ptr * 8);
 }
 
 /* kcapture_alternative - whether definition @i is only written when the ones before fail */

@@ -245,9 +245,11 @@ static int enable_events(struct run_state *r)
 	if (enable_task_events(r))
 		return -1;
 	/* before the syscalls: no event without its copy */
-	if (r->kcap.n && kcapture_enable(&r->kcap, &r->sess)) {
-		err_msg("cannot enable the kernel's copies of paths: %s", strerror(errno));
-		return -1;
+	if (r->kcap.n && r->filler && kcapture_enable(&r->kcap, &r->sess)) {
+		warn_msg("cannot enable the kernel's copies of paths (%s): the companion reads them",
+			 strerror(errno));
+		r->kcap.n = 0;
+		filler_expect_copies(r->filler, false);
 	}
 	for (int i = 0; i < r->n; i++) {
 		struct probe_spec *ps = &r->specs[i];
@@ -304,7 +306,7 @@ static void start_filler(struct run_state *r)
 	hook.ctx = r->filler;
 	formatter_set_fills(r->fmt, &hook);
 	if (r->kcap.n)
-		filler_expect_copies(r->filler);
+		filler_expect_copies(r->filler, true);	/* undone if they cannot be enabled */
 }
 
 /*

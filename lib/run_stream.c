@@ -67,7 +67,9 @@ static bool on_record(struct tep_record *rec, void *ctx)
 		return true;
 	}
 	pid = tep_data_pid(r->tep, rec);
-	filler_event(r->filler, pid, rec->ts);
+	/* a stack is its event's, not the thread going on */
+	if (r->filler && !formatter_is_stack(r->fmt, rec))
+		filler_event(r->filler, pid, rec->ts);
 	if (task_events_record(&r->tasks, rec, pid) || (r->o->pid && !proctable_followed(r->procs, pid))) {
 		formatter_skip(r->fmt, rec);
 		return true;

@@ -404,7 +404,7 @@ t_copy_dry_run() {
 		hasnt out '__kcap' || return 1
 		return 0
 	fi
-	has out '^r:ktprobe_[0-9_]+/__kcap_getname[a-z_0-9]* getname[a-z_.0-9]* uptr=\+8\(\$retval\):x64 path=\+0\(\+0\(\$retval\)\):string$' || return 1
+	has out '^r64:ktprobe_[0-9_]+/__kcap_getname[a-z_0-9]* getname[a-z_.0-9]* uptr=\+8\(\$retval\):x64 path=\+0\(\+0\(\$retval\)\):string$' || return 1
 	kt_bg 't:syscalls:sys_enter_openat' || return 1
 	grep -q '/__kcap_getname' $TR/dynamic_events || { kt_end; fail "no capture probe defined"; } || return 1
 	kt_end
