@@ -33,7 +33,9 @@
 /*
  * A copy later than this after an event is not taken for it: the event's
  * syscall made none (it failed first, or the capture was lost), and a later
- * syscall of the thread may have copied another path from the same buffer
+ * syscall of the thread may have copied another path from the same buffer.
+ * (The thread's next traced event is no limit: a probe inside the syscall,
+ * such as one on do_sys_openat2, comes before the copy.)
  */
 #define KCOPY_LATE_NS	20000000ULL
 
@@ -179,8 +181,7 @@ void filler_kernel_copy(struct filler *f, const struct kcopy *copy)
 		struct fill_slot *s = fill_slot_of(&f->slots, id);
 
 		if (s && s->kernel_path && !s->from_kernel && s->state != SLOT_DROPPED &&
-		    s->addr == copy->uptr && copy->ts - s->ts <= KCOPY_LATE_NS &&
-		    (!s->next_ts || copy->ts < s->next_ts)) {
+		    s->addr == copy->uptr && copy->ts - s->ts <= KCOPY_LATE_NS) {
 			fill_slot_kernel_copy(s, copy->path, copy->len, copy->ts);
 			return;
 		}
@@ -289,6 +290,9 @@ static bool line_ready(struct filler *f, const struct fill_spot *spots, unsigned
 			return false;
 		/* an exec or exit before the read must have been seen by now */
 		if (!pressed && stream_ns < s->res.read_ns + fill_exec_race(s))
+			return false;
+		/* read without its copy: the copy may still come (a thread preempted in the syscall) */
+		if (!pressed && s->kernel_path && !s->from_kernel && stream_ns < s->ts + KCOPY_LATE_NS)
 			return false;
 	}
 	return true;
