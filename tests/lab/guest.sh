@@ -636,27 +636,45 @@ tests=$(grep -oE '^t_[a-z_0-9]+\(\)' "$0" | tr -d '()')
 [ -n "$LAB_ONLY" ] && tests=$(echo "$LAB_ONLY" | tr ',' ' ')
 all=
 for i in $(seq 1 "${LAB_REPEAT:-1}"); do all="$all $tests"; done
-for t in $all; do
-	n=$((n + 1))
-	dir=/tmp/$t
-	mkdir -p "$dir"
-	# each test gets two minutes; a hang is reported with where things wait
-	(cd "$dir" && $t) >"$dir/log" 2>&1 &
+# run_one TEST DIR: the test in DIR, two minutes at most; its status in tstatus
+run_one() {
+	(cd "$2" && $1) >"$2/log" 2>&1 &
 	tpid=$!
+	# a hang is reported with where things wait
 	( sleep 120 && { echo "TIMEOUT: processes and where they wait:"; for p in /proc/[0-9]*; do
 		c=$(cat $p/comm 2>/dev/null); case $c in ktprobe|target|sh|grep|sleep|cat)
 		echo "  ${p#/proc/} $c $(cat $p/wchan 2>/dev/null)"; cat $p/stack 2>/dev/null | sed 's/^/      /';;
-		esac; done; kill -KILL $tpid; killall -KILL ktprobe; } >>"$dir/log" 2>&1 ) &
+		esac; done; kill -KILL $tpid; killall -KILL ktprobe; } >>"$2/log" 2>&1 ) &
 	wpid=$!
 	wait $tpid
 	tstatus=$?
 	kill $wpid 2>/dev/null
+}
+
+for t in $all; do
+	n=$((n + 1))
+	dir=/tmp/$t
+	mkdir -p "$dir"
+	rm -f "$dir/out"
+	run_one $t "$dir"
+	# Known, not understood (arm64 7.2, a few runs in a hundred): a run arms,
+	# exits 0 and prints no line at all. Such a failure is run once more and
+	# said in the TAP line; a second failure is a failure.
+	retried=
+	if [ $tstatus -ne 0 ] && [ $tstatus -ne 77 ] && [ -f "$dir/out" ] && [ ! -s "$dir/out" ] &&
+	   [ -z "$(leftovers)" ]; then
+		cp "$dir/log" "$dir/log.first"
+		retried=" # ktprobe printed nothing in the first run; passed when run again"
+		run_one $t "$dir"
+	fi
 	if [ $tstatus -eq 77 ]; then
 		echo "ok $n ${t#t_} # SKIP $(cat "$dir/skip" 2>/dev/null || echo "not on $ARCH")"
 	elif [ $tstatus -eq 0 ] && [ -z "$(leftovers)" ]; then
-		echo "ok $n ${t#t_}"
+		echo "ok $n ${t#t_}$retried"
+		[ -n "$retried" ] && sed 's/^/#   first run: /' "$dir/log.first" | head -5
 	else
 		echo "not ok $n ${t#t_}"
+		[ -n "$retried" ] && sed 's/^/# first run: /' "$dir/log.first"
 		sed 's/^/# /' "$dir/log"
 		left=$(leftovers)
 		[ -n "$left" ] && echo "$left" | sed 's/^/# left in tracefs: /'
