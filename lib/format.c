@@ -360,9 +360,10 @@ void formatter_record(struct formatter *f, struct tep_record *rec)
 		break;
 	case PLAN_TEP:
 	case PLAN_RAW_DATA:
-	case PLAN_HIDDEN:
 		print_tep(f, p, rec);
 		break;
+	case PLAN_HIDDEN:
+		break;		/* returned above */
 	}
 	outbuf_putc(f->out, '\n');
 }

@@ -29,7 +29,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <tracefs.h>
 
 #include "arch.h"
 #include "events.h"
@@ -101,30 +100,30 @@ static bool has_word(const char *list, const char *w)
 	return false;
 }
 
+/* The covered path arguments of syscall entry event @event_name, or NULL. */
+static const char *covered_args(const char *event_name)
+{
+	if (!str_starts(event_name, "sys_enter_"))
+		return NULL;
+	for (size_t i = 0; i < ARRAY_SIZE(covered); i++)
+		if (!strcmp(covered[i].sys, event_name + strlen("sys_enter_")))
+			return covered[i].args;
+	return NULL;
+}
+
 /* kcapture_covers - whether syscall event @event_name's argument @arg is copied by getname */
 bool kcapture_covers(const char *event_name, const char *arg)
 {
-	const char *sys;
+	const char *args = covered_args(event_name);
 
-	if (!str_starts(event_name, "sys_enter_"))
-		return false;
-	sys = event_name + strlen("sys_enter_");
-	for (size_t i = 0; i < ARRAY_SIZE(covered); i++)
-		if (!strcmp(covered[i].sys, sys))
-			return has_word(covered[i].args, arg);
-	return false;
+	return args && has_word(args, arg);
 }
 
 /* Whether tracepoint spec @ps is the entry of a syscall with a covered argument. */
 static bool spec_covered(const struct probe_spec *ps)
 {
-	if (ps->kind != PROBE_TRACEPOINT || strcmp(ps->system, "syscalls") ||
-	    !str_starts(ps->event, "sys_enter_"))
-		return false;
-	for (size_t k = 0; k < ARRAY_SIZE(covered); k++)
-		if (!strcmp(ps->event + strlen("sys_enter_"), covered[k].sys))
-			return true;
-	return false;
+	return ps->kind == PROBE_TRACEPOINT && !strcmp(ps->system, "syscalls") &&
+	       covered_args(ps->event);
 }
 
 /*
@@ -173,15 +172,11 @@ bool kcapture_alternative(int i)
  */
 int kcapture_define(struct kcapture *kc, struct session *s, const struct arch_info *arch)
 {
-	const char *file = tracefs_file_exists(NULL, "dynamic_events") ? "dynamic_events" :
-			   "kprobe_events";
-
 	memset(kc, 0, sizeof(*kc));
 	for (int i = 0; i < KCAPTURE_MAX && !(i == WRAPPERS && kc->n); i++) {
 		char *line = kcapture_definition(i, s->name, arch);
 
-		s->have_group = true;
-		if (tracefs_instance_file_append(NULL, file, line) >= 0)
+		if (!session_try_define(s, line))
 			kc->fn[kc->n++] = i;
 		free(line);
 	}

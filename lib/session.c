@@ -300,11 +300,29 @@ int session_open_marker(struct session *s, const char *into)
 	return fd;
 }
 
+/* The control file that takes probe definitions on this kernel. */
+static const char *definitions_file(bool user)
+{
+	return tracefs_file_exists(NULL, "dynamic_events") ? "dynamic_events" :
+	       user ? "uprobe_events" : "kprobe_events";
+}
+
 /* session_define - write one probe definition into the run's group */
 int session_define(struct session *s, const char *line, const char *event, bool user)
 {
 	s->have_group = true;
 	return define_probe(line, s->name, event, user);
+}
+
+/*
+ * session_try_define - write kernel probe definition @line into the run's
+ * group where a rejection is an answer, not an error (feature detection):
+ * nothing is printed; -1 if the kernel refused it
+ */
+int session_try_define(struct session *s, const char *line)
+{
+	s->have_group = true;
+	return tracefs_instance_file_append(NULL, definitions_file(false), line) < 0 ? -1 : 0;
 }
 
 /*
@@ -315,8 +333,7 @@ int session_define(struct session *s, const char *line, const char *event, bool 
  */
 int define_probe(const char *line, const char *group, const char *event, bool user)
 {
-	const char *file = tracefs_file_exists(NULL, "dynamic_events") ? "dynamic_events" :
-			   user ? "uprobe_events" : "kprobe_events";
+	const char *file = definitions_file(user);
 	char *needle, *entry;
 	int saved;
 

@@ -25,6 +25,7 @@ int session_tracefs_mounted(bool mount);
 void session_make_name(char *buf, size_t len, const char *tool);
 int session_create(struct session *s, const char *tool, size_t buffer_kb);
 int session_define(struct session *s, const char *line, const char *event, bool user);
+int session_try_define(struct session *s, const char *line);
 int session_set_filter(struct session *s, struct tep_event *ev, const char *filter);
 int session_trace_pids(struct session *s, const char *list);
 int session_follow_forks(struct session *s);
