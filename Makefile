@@ -77,7 +77,7 @@ endif
 KTP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib \
 	      $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
 	      $(if $(filter libtracecmd,$(PKGS)),-DKTP_HAVE_TRACECMD)
-KTP_LIBS  := $(shell $(PKG_CONFIG) $(PKG_STATIC) --libs $(PKGS) 2>/dev/null)
+KTP_LIBS  := $(shell $(PKG_CONFIG) $(PKG_STATIC) --libs $(PKGS) 2>/dev/null) -pthread
 
 LIB_SRCS  := $(sort $(wildcard lib/*.c))
 LIB_OBJS  := $(LIB_SRCS:lib/%.c=$(BUILD)/lib/%.o)

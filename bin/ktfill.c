@@ -72,6 +72,8 @@ static const struct cli_option options[] = {
 	{ CLI_LONG_ONLY + 1, "into", .arg = "INSTANCE", .kind = CLI_CALL, .call = set_into,
 	  .help = "also write each fill as a record into that tracefs instance\n"
 		  "(one trace-cmd records: -B INSTANCE; \"top\": the top level)" },
+	{ CLI_LONG_ONLY + 3, "no-kernel-copies", .kind = CLI_SET, .field = FIELD(run.no_kernel_copies),
+	  .help = "make no kernel copies of syscall paths: read every value" },
 	{ 'q', .kind = CLI_SET, .field = FIELD(run.quiet),
 	  .help = "print no event lines (with --into)" },
 	{ CLI_LONG_ONLY + 2, "serve", .kind = CLI_CALL, .call = set_serve,
@@ -82,7 +84,7 @@ static const struct cli_option options[] = {
 static const struct cli_program program = {
 	.synopsis =
 "usage: ktfill [-q] [-d SECS] [-p PID | -L TID] [-b KB] [-f FILTER] [--string-limit N]\n"
-"              [--into INSTANCE] SYSTEM:EVENT...\n"
+"              [--no-kernel-copies] [--into INSTANCE] SYSTEM:EVENT...\n"
 "       ktfill --serve\n"
 "\n"
 "Traces existing events (tracepoints, or probes another tool defined)\n"

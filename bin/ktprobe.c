@@ -126,6 +126,9 @@ static const struct cli_option options[] = {
 	  .help = "list ARCH's registers, argument registers and return register" },
 	{ CLI_LONG_ONLY + 6, "no-fill", .kind = CLI_SET, .field = FIELD(run.no_fill),
 	  .help = "do not read user memory after events (the companion, ktfill)" },
+	{ CLI_LONG_ONLY + 9, "no-kernel-copies", .kind = CLI_SET, .field = FIELD(run.no_kernel_copies),
+	  .help = "make no kernel copies of syscall paths (probes on getname or at the\n"
+		  "C library's calls): the companion reads every value" },
 	{ CLI_LONG_ONLY + 7, "string-limit", .arg = "N", .kind = CLI_LENGTH,
 	  .field = FIELD(run.string_limit),
 	  .help = "read at most N bytes of strings that are not file names (32)" },
@@ -256,6 +259,21 @@ static int resolve_specs(struct cli *c, struct probe_spec *specs, const struct r
 	return 0;
 }
 
+/* -n: the probes at the C library's calls that copy the traced syscalls' paths. */
+static void print_call_copies(const struct probe_spec *specs, int n, const char *group)
+{
+	struct strv lines = { 0 }, names = { 0 };
+
+	ucapture_definitions(specs, n, group, &lines, &names);
+	printf("# the kernel's copies of paths at the C library's calls (no kprobes, before 6.19):\n");
+	for (int i = 0; i < lines.n; i++)
+		printf("%s\n", lines.v[i]);
+	if (!lines.n)
+		printf("# (no call sites found: the companion reads the paths)\n");
+	strv_free(&lines);
+	strv_free(&names);
+}
+
 /* -n: print what a real run would write, touching nothing. */
 static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
 			  const struct resolve_opts *ro)
@@ -275,7 +293,7 @@ static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
 			printf("# filter %s: %s\n", specs[i].event, specs[i].filter);
 		free(line);
 	}
-	if (!c->keep && !c->run.no_fill && kcapture_wanted(specs, n, ro->kf)) {
+	if (!c->keep && !c->run.no_fill && !c->run.no_kernel_copies && kcapture_wanted(specs, n, ro->kf)) {
 		printf("# the kernel's copies of paths (before 6.19, with kprobes):\n");
 		for (int i = 0; i < KCAPTURE_MAX; i++) {
 			char *line = kcapture_definition(i, group, ro->arch);
@@ -286,6 +304,9 @@ static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
 			free(line);
 		}
 	}
+	if (!c->keep && !c->run.no_fill && !c->run.no_kernel_copies && ro->kf->live &&
+	    ucapture_wanted(specs, n, ro->kf))
+		print_call_copies(specs, n, group);
 	if (c->run.pid)
 		printf("# set_event_pid: the threads of %d (event-fork on)\n", (int)c->run.pid);
 	if (c->run.tid)

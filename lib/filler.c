@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "companion.h"
+#include "early_copies.h"
 #include "fill_render.h"
 #include "fill_slots.h"
 #include "filler.h"
@@ -65,7 +66,8 @@ struct filler {
 	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
 	struct thread_fills *threads;	/* by tid, a collision forgets the older */
 	/* the kernel's copies of paths (kcapture.h), when they are armed */
-	bool copies_armed;
+	enum kcapture_when copies;
+	struct early_copies early;	/* made at the call, waiting for their events */
 	struct thread_fills *copy_wait;	/* by tid: its latest event's fills that may get copies */
 	uint32_t *awaiting;		/* a ring of the fills waiting for copies, oldest first */
 	unsigned int await_head, await_count;
@@ -150,14 +152,18 @@ static void copies_overdue(struct filler *f, unsigned long long stream_ns, bool 
 
 /*
  * filler_expect_copies - whether the kernel's copies of paths are armed
- * (kcapture.h): then a path asked for as one waits for its copy before it is read
+ * (kcapture.h), and when they come: after its event, a path asked for as
+ * one waits for its copy before it is read; before it, it takes its copy
+ * if one came
  */
-void filler_expect_copies(struct filler *f, bool armed)
+void filler_expect_copies(struct filler *f, enum kcapture_when when)
 {
 	if (!f)
 		return;
-	f->copies_armed = armed;
-	if (!armed || f->copy_wait)
+	f->copies = when;
+	if (when == KCAPTURE_BEFORE && !f->early.v)
+		early_copies_init(&f->early);
+	if (when != KCAPTURE_AFTER || f->copy_wait)
 		return;
 	f->copy_wait = xcalloc(THREADS, sizeof(*f->copy_wait));
 	f->awaiting = xcalloc(FILL_SLOTS, sizeof(*f->awaiting));
@@ -172,8 +178,12 @@ void filler_kernel_copy(struct filler *f, const struct kcopy *copy)
 {
 	struct thread_fills *t;
 
-	if (!f || !f->copies_armed || !copy->path || copy->tid <= 0)
+	if (!f || !f->copies || !copy->path || copy->tid <= 0)
 		return;
+	if (f->copies == KCAPTURE_BEFORE) {
+		early_copies_put(&f->early, copy);
+		return;
+	}
 	t = &f->copy_wait[(unsigned int)copy->tid % THREADS];
 	if (t->tid != copy->tid || copy->ts < t->ts)
 		return;
@@ -191,7 +201,7 @@ void filler_kernel_copy(struct filler *f, const struct kcopy *copy)
 /* filler_no_more_copies - the stream is read to its end: what waits for copies is read */
 void filler_no_more_copies(struct filler *f)
 {
-	if (f && f->copies_armed)
+	if (f && f->copies == KCAPTURE_AFTER)
 		copies_overdue(f, 0, true);
 }
 
@@ -201,12 +211,17 @@ void filler_no_more_copies(struct filler *f)
  */
 uint32_t filler_request(struct filler *f, const struct fill_ask *ask)
 {
+	const struct early_copy *c = NULL;
 	struct fill_ask a = *ask;
 	uint32_t id;
 
-	a.kernel_path = ask->kernel_path && f->copies_armed;
+	if (ask->kernel_path && f->copies == KCAPTURE_BEFORE)
+		c = early_copies_take(&f->early, ask->pid, ask->addr, ask->ts);
+	a.kernel_path = ask->kernel_path && (f->copies == KCAPTURE_AFTER || c);
 	id = fill_slots_ask(&f->slots, &a);
-	if (a.kernel_path)
+	if (c)
+		fill_slot_kernel_copy(fill_slot_of(&f->slots, id), c->path, c->len, c->ts);
+	else if (a.kernel_path)
 		await_copy(f, id, ask->pid, ask->ts);
 	return id;
 }
@@ -363,7 +378,7 @@ void filler_event(struct filler *f, int tid, unsigned long long ts)
 	if (!f || tid <= 0)
 		return;
 	/* the thread went on: its syscall made no copy (a copy may still come late) */
-	t = f->copies_armed ? &f->copy_wait[(unsigned int)tid % THREADS] : NULL;
+	t = f->copies == KCAPTURE_AFTER ? &f->copy_wait[(unsigned int)tid % THREADS] : NULL;
 	if (t && t->tid == tid && t->ts < ts) {
 		for (uint32_t id = t->first_id, n = 0; id != t->last_id + 1 && n < THREAD_FILLS_MAX; id++, n++) {
 			struct fill_slot *s = fill_slot_of(&f->slots, id);
@@ -452,7 +467,7 @@ void filler_flush(struct filler *f, struct outbuf *out, unsigned long long strea
 	if (!f)
 		return;
 	companion_receive(&f->comp, fill_slots_take_answers, &f->slots);
-	if (f->copies_armed)
+	if (f->copies == KCAPTURE_AFTER)
 		copies_overdue(f, stream_ns, false);
 	now = now_ns();		/* after the reads asked just now: a deadline is not past */
 	while (f->count) {
@@ -494,5 +509,6 @@ void filler_stop(struct filler *f)
 	free(f->threads);
 	free(f->copy_wait);
 	free(f->awaiting);
+	early_copies_free(&f->early);
 	free(f);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "kcapture.h"
 #include "outbuf.h"
 
 /* How a fill can be checked against what the kernel captured at the event. */
@@ -54,7 +55,7 @@ void filler_wait(const struct filler *f, int ms);
 bool filler_busy(const struct filler *f);
 unsigned long long filler_reads(const struct filler *f);
 void filler_event(struct filler *f, int tid, unsigned long long ts);
-void filler_expect_copies(struct filler *f, bool armed);
+void filler_expect_copies(struct filler *f, enum kcapture_when when);
 void filler_kernel_copy(struct filler *f, const struct kcopy *copy);
 void filler_no_more_copies(struct filler *f);
 void filler_line(struct filler *f, struct outbuf *out, size_t start,

@@ -165,6 +165,16 @@ bool kcapture_alternative(int i)
 	return i == WRAPPERS;
 }
 
+/* kcapture_add - capture event @name (taken) is defined in the run's group */
+void kcapture_add(struct kcapture *kc, char *name)
+{
+	if (kc->n == kc->cap) {
+		kc->cap = kc->cap ? kc->cap * 2 : 4;
+		kc->v = xrealloc(kc->v, kc->cap * sizeof(*kc->v));
+	}
+	kc->v[kc->n++] = (struct kcapture_event) { .name = name };
+}
+
 /*
  * kcapture_define - define the capture probes this kernel accepts in the
  * run's group (a function it lacks is no error: the other may do); the
@@ -173,67 +183,95 @@ bool kcapture_alternative(int i)
 int kcapture_define(struct kcapture *kc, struct session *s, const struct arch_info *arch)
 {
 	memset(kc, 0, sizeof(*kc));
+	kc->when = KCAPTURE_AFTER;
 	for (int i = 0; i < KCAPTURE_MAX && !(i == WRAPPERS && kc->n); i++) {
 		char *line = kcapture_definition(i, s->name, arch);
+		char name[64];
 
-		if (!session_try_define(s, line))
-			kc->fn[kc->n++] = i;
+		event_name(i, name, sizeof(name));
+		if (!session_try_define(s, line, false))
+			kcapture_add(kc, xstrdup(name));
 		free(line);
 	}
 	return kc->n;
 }
 
-/* kcapture_load - the defined capture events' formats, and the two fields of each */
+/* kcapture_load - the defined capture events' formats, and the fields of each */
 int kcapture_load(struct kcapture *kc, struct tep_handle *tep, const char *group)
 {
 	for (int i = 0; i < kc->n; i++) {
-		char name[64];
+		struct kcapture_event *e = &kc->v[i];
 
-		event_name(kc->fn[i], name, sizeof(name));
-		if (events_tep_add(tep, group, name))
+		if (events_tep_add(tep, group, e->name))
 			return -1;
-		kc->ev[i] = tep_find_event_by_name(tep, group, name);
-		kc->uptr[i] = kc->ev[i] ? tep_find_field(kc->ev[i], "uptr") : NULL;
-		kc->path[i] = kc->ev[i] ? tep_find_field(kc->ev[i], "path") : NULL;
-		if (!kc->uptr[i] || !kc->path[i])
+		e->ev = tep_find_event_by_name(tep, group, e->name);
+		if (!e->ev)
+			return -1;
+		e->uptr[0] = tep_find_field(e->ev, "uptr");
+		e->path[0] = tep_find_field(e->ev, "path");
+		e->uptr[1] = tep_find_field(e->ev, "uptr2");
+		e->path[1] = tep_find_field(e->ev, "path2");
+		if (!e->uptr[0] || !e->path[0])
 			return -1;
 	}
 	return 0;
 }
 
-/* kcapture_enable - record the capture events in the run's instance (before the syscalls') */
-int kcapture_enable(const struct kcapture *kc, struct session *s)
+/* kcapture_switch - record the capture events in the run's instance, or stop (@on) */
+int kcapture_switch(const struct kcapture *kc, struct session *s, bool on)
 {
 	for (int i = 0; i < kc->n; i++)
-		if (session_enable_event(s, kc->ev[i]->system, kc->ev[i]->name))
+		if (session_switch_event(s, kc->v[i].ev->system, kc->v[i].ev->name, on))
 			return -1;
 	return 0;
 }
 
-/*
- * kcapture_record - whether @rec is a capture; then @copy says what the
- * kernel copied (a copy it could not read has no path: @copy->path NULL)
- */
-bool kcapture_record(const struct kcapture *kc, struct tep_handle *tep, struct tep_record *rec,
-		     struct kcopy *copy)
+/* One copy of capture event @e's record @rec: its @k-th path. */
+static void read_copy(struct tep_handle *tep, const struct kcapture_event *e, int k,
+		      struct tep_record *rec, struct kcopy *copy)
 {
-	int type, i;
-
-	if (!kc->n)
-		return false;
-	type = tep_data_type(tep, rec);
-	for (i = 0; i < kc->n && kc->ev[i]->id != type; i++)
-		;
-	if (i == kc->n)
-		return false;
 	*copy = (struct kcopy) { .tid = tep_data_pid(tep, rec), .ts = rec->ts };
-	copy->uptr = tep_read_number(tep, (char *)rec->data + kc->uptr[i]->offset,
-				     kc->uptr[i]->size);
-	copy->path = field_data_loc(tep, rec, kc->path[i], &copy->len);
+	copy->uptr = tep_read_number(tep, (char *)rec->data + e->uptr[k]->offset,
+				     e->uptr[k]->size);
+	copy->path = field_data_loc(tep, rec, e->path[k], &copy->len);
 	/* a fault leaves no bytes; a path has its NUL */
 	if (copy->path && copy->len && !copy->path[copy->len - 1])
 		copy->len--;
 	else
 		copy->path = NULL;
-	return true;
+}
+
+/*
+ * kcapture_record - whether @rec is a capture: the number of copies it
+ * holds (rename's and link's at the call: two), 0 when it is none; a copy
+ * the kernel could not read has no path (@copies[i].path NULL)
+ */
+int kcapture_record(const struct kcapture *kc, struct tep_handle *tep, struct tep_record *rec,
+		    struct kcopy copies[2])
+{
+	const struct kcapture_event *e = NULL;
+	int type;
+
+	if (!kc->n)
+		return 0;
+	type = tep_data_type(tep, rec);
+	for (int i = 0; i < kc->n && !e; i++)
+		if (kc->v[i].ev && kc->v[i].ev->id == type)
+			e = &kc->v[i];
+	if (!e)
+		return 0;
+	read_copy(tep, e, 0, rec, &copies[0]);
+	if (!e->uptr[1] || !e->path[1])
+		return 1;
+	read_copy(tep, e, 1, rec, &copies[1]);
+	return 2;
+}
+
+/* kcapture_free - forget the capture events (their definitions go with the run's group) */
+void kcapture_free(struct kcapture *kc)
+{
+	for (int i = 0; i < kc->n; i++)
+		free(kc->v[i].name);
+	free(kc->v);
+	memset(kc, 0, sizeof(*kc));
 }

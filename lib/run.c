@@ -63,10 +63,12 @@ out:
 	datfile_discard(r.dat);
 	if (r.marker_fd >= 0)
 		close(r.marker_fd);
+	ucapture_settle(&r.kcap);
 	session_disable_events(&r.sess);
 	filler_stop(r.filler);
 	drain_close(r.drain);
 	session_destroy(&r.sess);
+	kcapture_free(&r.kcap);
 	formatter_free(r.fmt);
 	if (r.tep)
 		tep_free(r.tep);

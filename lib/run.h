@@ -18,6 +18,7 @@ struct run_opts {
 	bool headers;			/* -H */
 	bool show_format;		/* -v: print formats, then exit */
 	bool no_fill;			/* --no-fill: no companion reads */
+	bool no_kernel_copies;		/* --no-kernel-copies: no capture probes */
 	unsigned int string_limit;	/* --string-limit (not for file names) */
 	const char *tool;		/* "ktprobe" or "ktfill": names the session */
 	const char *output;		/* -o: also write a trace.dat there */

@@ -27,20 +27,24 @@ const char *run_spec_system(const struct run_state *r, const struct probe_spec *
 }
 
 /*
- * Before 6.19, with kprobes: the kernel's copies of the traced syscalls'
- * paths (kcapture.c), unless nothing is to be read (--no-fill)
+ * Before 6.19: the kernel's copies of the traced syscalls' paths, by
+ * getname() with kprobes (kcapture.c), else at the C library's calls with
+ * uprobes (ucapture.c); unless nothing is to be read (--no-fill)
  */
 static void define_captures(struct run_state *r)
 {
 	struct kfeatures kf = {
 		.kprobe_events = tracefs_file_exists(NULL, "kprobe_events"),
+		.uprobe_events = tracefs_file_exists(NULL, "uprobe_events"),
 		.syscall_strings = tracefs_file_exists(NULL, "syscall_user_buf_size"),
 	};
 
-	if (r->o->no_fill || !kcapture_wanted(r->specs, r->n, &kf))
+	if (r->o->no_fill || r->o->no_kernel_copies)
 		return;
-	if (!kcapture_define(&r->kcap, &r->sess, arch_host()))
+	if (kcapture_wanted(r->specs, r->n, &kf) && !kcapture_define(&r->kcap, &r->sess, arch_host()))
 		note_msg("this kernel has no getname() to probe: paths are read by the companion");
+	if (ucapture_wanted(r->specs, r->n, &kf) && !ucapture_define(&r->kcap, &r->sess, r->specs, r->n))
+		note_msg("no C library call sites to probe: paths are read by the companion");
 }
 
 /* run_define_probes - write every probe definition into the run's group */
@@ -102,7 +106,7 @@ int run_load_events(struct run_state *r)
 		events_tep_add(r->tep, helpers[i][0], helpers[i][1]);	/* optional */
 	if (kcapture_load(&r->kcap, r->tep, r->sess.name)) {
 		warn_msg("the kernel's copies of paths have no readable format: the companion reads them");
-		r->kcap.n = 0;
+		kcapture_free(&r->kcap);
 	}
 	if (run_need_kallsyms(r) && events_tep_add_kallsyms(r->tep))
 		warn_msg("cannot read /proc/kallsyms: kernel addresses stay numeric");
@@ -245,11 +249,11 @@ static int enable_events(struct run_state *r)
 	if (enable_task_events(r))
 		return -1;
 	/* before the syscalls: no event without its copy */
-	if (r->kcap.n && r->filler && kcapture_enable(&r->kcap, &r->sess)) {
+	if (r->kcap.n && r->filler && kcapture_switch(&r->kcap, &r->sess, true)) {
 		warn_msg("cannot enable the kernel's copies of paths (%s): the companion reads them",
 			 strerror(errno));
-		r->kcap.n = 0;
-		filler_expect_copies(r->filler, false);
+		kcapture_free(&r->kcap);
+		filler_expect_copies(r->filler, KCAPTURE_NONE);
 	}
 	for (int i = 0; i < r->n; i++) {
 		struct probe_spec *ps = &r->specs[i];
@@ -306,7 +310,7 @@ static void start_filler(struct run_state *r)
 	hook.ctx = r->filler;
 	formatter_set_fills(r->fmt, &hook);
 	if (r->kcap.n)
-		filler_expect_copies(r->filler, true);	/* undone if they cannot be enabled */
+		filler_expect_copies(r->filler, r->kcap.when);	/* undone if they cannot be enabled */
 }
 
 /*

@@ -35,6 +35,7 @@ struct run_state {
 	int marker_fd;			/* where fill records go, or -1 */
 	long round_records;		/* events with values in this read of the buffers */
 	unsigned long long round_reads;	/* values read in it (not the kernel's copies) */
+	long round_copies;		/* capture records in it (the kernel's copies) */
 };
 
 const char *run_spec_system(const struct run_state *r, const struct probe_spec *ps);

@@ -47,10 +47,10 @@ static bool on_record(struct tep_record *rec, void *ctx)
 {
 	struct run_state *r = ctx;
 	const struct fill_spot *spots;
-	struct kcopy copy;
+	struct kcopy copies[2];
 	unsigned int nspots;
 	size_t start;
-	int pid;
+	int pid, ncopies;
 
 	if (rec->missed_events) {
 		proctable_forget_comms(r->procs);
@@ -61,8 +61,11 @@ static bool on_record(struct tep_record *rec, void *ctx)
 		else
 			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
 	}
-	if (kcapture_record(&r->kcap, r->tep, rec, &copy)) {
-		filler_kernel_copy(r->filler, &copy);
+	ncopies = kcapture_record(&r->kcap, r->tep, rec, copies);
+	if (ncopies) {
+		for (int i = 0; i < ncopies; i++)
+			filler_kernel_copy(r->filler, &copies[i]);
+		r->round_copies++;
 		formatter_skip(r->fmt, rec);
 		return true;
 	}
@@ -97,9 +100,12 @@ static long drain_once(struct run_state *r)
 	long n;
 
 	r->round_records = 0;
+	r->round_copies = 0;
 	n = drain_read(r->drain, on_record, r);
 	r->round_reads = filler_reads(r->filler) - reads;
-	drain_adapt(r->drain, n);
+	/* the rate that decides wake-ups is the traced events', not the copies' */
+	drain_adapt(r->drain, n > 0 ? n - r->round_copies : n);
+	ucapture_pace(&r->kcap, &r->sess, start, r->round_copies, n > 0 ? n : 0);
 	if (r->filler) {
 		/* events committed by then have been handed on; allow for in-flight commits */
 		unsigned long long stream_ns = start - STREAM_MARGIN_NS;
@@ -161,6 +167,8 @@ static void stream(struct run_state *r)
 			if ((end - now) / 1000000 < (unsigned long long)timeout)
 				timeout = (end - now) / 1000000 + 1;
 		}
+		if (r->kcap.paused && timeout > 200)
+			timeout = 200;	/* the copies at the call resume after a quiet while */
 		if (filler_busy(r->filler))
 			timeout = 1;	/* held-back lines: read again soon */
 		if (!filler_has_room(r->filler))
@@ -221,7 +229,7 @@ int run_finish_outputs(struct run_state *r)
 	for (int i = 0; i < r->n; i++)
 		strv_push(&events, xasprintf("%s/%s", run_spec_system(r, &r->specs[i]), r->specs[i].event));
 	for (int i = 0; i < r->kcap.n; i++)
-		strv_push(&events, xasprintf("%s/%s", r->kcap.ev[i]->system, r->kcap.ev[i]->name));
+		strv_push(&events, xasprintf("%s/%s", r->kcap.v[i].ev->system, r->kcap.v[i].ev->name));
 	for (int k = 0; k < TASK_EVENTS; k++)
 		if (r->tasks.ev[k])
 			strv_push(&events, xasprintf("%s/%s", task_event_names[k][0], task_event_names[k][1]));

@@ -239,12 +239,18 @@ int session_user_stacks(struct session *s)
 	return enable_option(s, TRACEFS_OPTION_USERSTACKTRACE, "user stack traces");
 }
 
-/*
- * session_enable_event - enable @sys:@name in the instance by writing its
- * enable file (libtracefs's tracefs_event_enable() lists every event
- * directory first: milliseconds each). -1 with errno set if it cannot be.
- */
+/* session_enable_event - enable @sys:@name in the instance (see session_switch_event) */
 int session_enable_event(struct session *s, const char *sys, const char *name)
+{
+	return session_switch_event(s, sys, name, true);
+}
+
+/*
+ * session_switch_event - enable or disable @sys:@name in the instance by
+ * writing its enable file (libtracefs's tracefs_event_enable() lists every
+ * event directory first: milliseconds each). -1 with errno set if it cannot be.
+ */
+int session_switch_event(struct session *s, const char *sys, const char *name, bool on)
 {
 	char *path;
 	int ret;
@@ -254,7 +260,7 @@ int session_enable_event(struct session *s, const char *sys, const char *name)
 		return -1;
 	}
 	path = xasprintf("events/%s/%s/enable", sys, name);
-	ret = tracefs_instance_file_write(s->inst, path, "1") == 1 ? 0 : -1;
+	ret = tracefs_instance_file_write(s->inst, path, on ? "1" : "0") == 1 ? 0 : -1;
 	free(path);
 	return ret;
 }
@@ -315,14 +321,14 @@ int session_define(struct session *s, const char *line, const char *event, bool 
 }
 
 /*
- * session_try_define - write kernel probe definition @line into the run's
- * group where a rejection is an answer, not an error (feature detection):
- * nothing is printed; -1 if the kernel refused it
+ * session_try_define - write probe definition @line (@user: a uprobe's) into
+ * the run's group where a rejection is an answer, not an error (feature
+ * detection): nothing is printed; -1 if the kernel refused it
  */
-int session_try_define(struct session *s, const char *line)
+int session_try_define(struct session *s, const char *line, bool user)
 {
 	s->have_group = true;
-	return tracefs_instance_file_append(NULL, definitions_file(false), line) < 0 ? -1 : 0;
+	return tracefs_instance_file_append(NULL, definitions_file(user), line) < 0 ? -1 : 0;
 }
 
 /*

@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # The companion reader (ktfill): user memory read after the event, merged
 # into the event's line, marked as read from user memory, with its age, and
-# never shown as the kernel's.
+# never shown as the kernel's. On this host the kernel copies syscall paths
+# at the C library's calls (host/callcopy.bats): the tests of the companion's
+# reads of paths turn that off with --no-kernel-copies.
 
 load ../helpers
 
@@ -10,7 +12,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 
 @test "t:syscalls:sys_enter_openat shows each openat's path, with -p" {
 	target_start "$PROGS/target_pie" -n 0 -o /etc/hostname -z 300
-	ktp_bg -p "$TARGET_PID" 't:syscalls:sys_enter_openat'
+	ktp_bg -p "$TARGET_PID" --no-kernel-copies 't:syscalls:sys_enter_openat'
 	target_go
 	ktp_wait
 	grep -qE "sys_openat\(dfd: 0xffffff9c, filename: 0x[0-9a-f]+ ${ANNOT}\"/etc/hostname\"\], flags: 0, mode: 0\)$" "$OUT"
@@ -27,7 +29,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 	exec {fd}<>"$fifo"
 	bash -c "read x; exec '$PROGS/target_pie' -w -n 0 -s 'two words'" <"$fifo" >/dev/null &
 	pid=$!
-	ktp_bg -p "$pid" 't:syscalls:sys_enter_execve'
+	ktp_bg -p "$pid" --no-kernel-copies 't:syscalls:sys_enter_execve'
 	echo go >&$fd
 	# the new program waits for the second go until ktprobe has shown the exec
 	wait_for grep -q 'sys_execve' "$OUT"
@@ -50,7 +52,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 }
 
 @test "a workload that rewrites its buffer right after the syscall: fills are never the kernel's" {
-	ktp_bg -d 10 -e "p:$PROGS/target_pie:probe_me s=+0(%di):string u=%di:@str" \
+	ktp_bg -d 10 --no-kernel-copies -e "p:$PROGS/target_pie:probe_me s=+0(%di):string u=%di:@str" \
 		-e 't:syscalls:sys_enter_openat'
 	"$PROGS/target_pie" -n 0 -r 300 -z 300
 	ktp_end
@@ -93,7 +95,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 
 @test "a burst of 300 openat paths: every one is filled, or counted as dropped" {
 	target_start "$PROGS/target_pie" -n 0 -k 300 -z 500
-	ktp_bg -p "$TARGET_PID" 't:syscalls:sys_enter_openat'
+	ktp_bg -p "$TARGET_PID" --no-kernel-copies 't:syscalls:sys_enter_openat'
 	target_go
 	ktp_wait
 	found=$(grep -cE 'filename: 0x[0-9a-f]+ \[user (unverified|late) \+[0-9.]+(us|ms|s) "/tmp/ktp-burst-[0-9]+"\]' "$OUT")
@@ -108,7 +110,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 	# 100 opens back to back from one buffer rewritten before each: a read of
 	# one that comes after the next open shows the next path
 	target_start "$PROGS/target_pie" -n 0 -K 100 -z 300
-	ktp_bg -p "$TARGET_PID" 't:syscalls:sys_enter_openat'
+	ktp_bg -p "$TARGET_PID" --no-kernel-copies 't:syscalls:sys_enter_openat'
 	target_go
 	ktp_wait
 	i=0 late=0 unmarked=0
@@ -156,7 +158,7 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 
 @test "a hostile path: control bytes are escaped, the line is not split" {
 	target_start "$PROGS/target_pie" -n 0 -o '/tmp/ktp-\n\e[2J\x7f' -z 300
-	ktp_bg -p "$TARGET_PID" 't:syscalls:sys_enter_openat'
+	ktp_bg -p "$TARGET_PID" --no-kernel-copies 't:syscalls:sys_enter_openat'
 	target_go
 	ktp_wait
 	grep -qF '"/tmp/ktp-\n\x1b[2J\x7f"]' "$OUT"
@@ -211,7 +213,8 @@ ANNOT='\[user (verified|unverified|changed|partly-verified|late) \+[0-9.]+(us|ms
 	# another consumer: a ktprobe run on the same event, in its own instance
 	"$KTPROBE" -p "$TARGET_PID" --no-fill 't:syscalls:sys_enter_openat' >"$BATS_TEST_TMPDIR/other" 2>&1 &
 	other=$!
-	"$(dirname "$KTPROBE")/ktfill" -p "$TARGET_PID" syscalls:sys_enter_openat >"$OUT" 2>"$ERR" &
+	"$(dirname "$KTPROBE")/ktfill" -p "$TARGET_PID" --no-kernel-copies syscalls:sys_enter_openat \
+		>"$OUT" 2>"$ERR" &
 	KTP_PID=$!
 	wait_for grep -q 'note: tracing' "$ERR"
 	wait_for grep -q 'note: tracing' "$BATS_TEST_TMPDIR/other"
