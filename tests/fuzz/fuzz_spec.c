@@ -17,7 +17,8 @@
  * spec), a second SPEC (to exercise naming clashes). Missing fields are empty.
  *
  * Each input goes through every entry of parsers[]: a new parser (names,
- * count keys) joins with one function and one line there.
+ * count keys) joins with one function and one line there. The same bytes
+ * are also decoded as x86-64 machine code (callsite.c's decoder).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #include "probe_spec.h"
 #include "utils.h"
 #include "offline.h"
+#include "x86_decode.h"
 
 #define GROUP "ktprobe_fuzz"
 
@@ -59,6 +61,8 @@ struct fuzz_input {
 	unsigned int fetch_ctx;		/* FA_* */
 	unsigned int flags;		/* FZ_* */
 	const char *spec, *filter, *path, *spec2;
+	const uint8_t *raw;		/* the input after its two bytes, as machine code */
+	size_t raw_len;
 };
 
 static void fail(const char *why, const char *text)
@@ -256,10 +260,36 @@ static void fuzz_fetchargs(const struct fuzz_input *in)
 	free(text);
 }
 
+/*
+ * The input as x86-64 machine code (callsite.c decodes libc with it): every
+ * length the decoder gives is within the bytes and the 15 an instruction
+ * may have, and what it says of an instruction stays in range
+ */
+static void fuzz_x86(const struct fuzz_input *in)
+{
+	for (size_t at = 0; at < in->raw_len; ) {
+		struct x86_insn insn;
+		int len = x86_decode(in->raw + at, in->raw_len - at, &insn), dst = -1, src = -1;
+
+		if (len < 0) {
+			at++;
+			continue;
+		}
+		if (len < 1 || len > 15 || (size_t)len > in->raw_len - at)
+			fail("x86 instruction length out of range", "");
+		if (x86_reg_move(&insn, &dst, &src) != X86_UNKNOWN && (dst > 15 || src > 15))
+			fail("x86 register out of range", "");
+		(void)x86_branch(&insn);
+		(void)x86_emulated(&insn);
+		at += len;
+	}
+}
+
 static const struct fuzz_parser {
 	const char *what;
 	void (*run)(const struct fuzz_input *in);
 } parsers[] = {
+	{ "x86-64 instructions", fuzz_x86 },
 	{ "probe specs", fuzz_spec },
 	{ "filters", fuzz_filter },
 	{ "fetch arguments", fuzz_fetchargs },
@@ -301,6 +331,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.fetch_ctx = data[0] >> 4,
 		.flags = data[1],
 		.spec = fields[0], .filter = fields[1], .path = fields[2], .spec2 = fields[3],
+		.raw = data + 2, .raw_len = size - 2,
 	};
 	offline_machine = (struct offline_machine){
 		.bin_found = in.flags & FZ_BIN_FOUND,

@@ -96,3 +96,17 @@ load ../helpers
 	! grep -E 'ktp-burst|filename: 0x[0-9a-f]+, flags' "$OUT" | grep 'target_pie' | grep -vE '"/tmp/ktp-burst-[0-9]+"|\[user: ' || false
 	grep -qE '^ +target_pie-[0-9]+ .*filename: 0x[0-9a-f]+ "/etc/hostname", flags' "$OUT"
 }
+
+@test "every probe at the call sits where objdump sees a jump or the syscall instruction" {
+	run -0 "$KTPROBE" -n 't:syscalls:sys_enter_openat' 't:syscalls:sys_enter_newfstatat' \
+		't:syscalls:sys_enter_execve' 't:syscalls:sys_enter_renameat2'
+	probes=$(grep -oE '__kcap_at_[a-z0-9_]+ /[^ ]+:0x[0-9a-f]+' <<<"$output" | cut -d' ' -f2)
+	[ "$(wc -l <<<"$probes")" -ge 10 ]
+	# objdump's own sweep of the whole file: a probe inside an instruction has no line of its own
+	while IFS=: read -r lib off; do
+		dis=$BATS_TEST_TMPDIR/$(basename "$lib").dis
+		[ -s "$dis" ] || objdump -d "$lib" >"$dis"
+		insn=$(grep -E "^ +${off#0x}:" "$dis" | cut -f3)
+		[[ "$insn" =~ ^(j[a-z]+|syscall) ]] || { echo "$lib $off: '$insn'"; false; }
+	done <<<"$probes"
+}
