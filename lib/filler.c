@@ -349,23 +349,6 @@ static void emit(struct filler *f, struct outbuf *o, const char *text, size_t le
 	outbuf_add(o, text + done, len - done);
 }
 
-/* Room for @more items of @size at a FIFO's end: what is held moves to the front, or it grows. */
-static void fifo_room(void **buf, size_t *start, size_t *end, size_t *cap, size_t more,
-		      size_t size)
-{
-	if (*end + more <= *cap)
-		return;
-	if (*start) {
-		memmove(*buf, (char *)*buf + *start * size, (*end - *start) * size);
-		*end -= *start;
-		*start = 0;
-	}
-	if (*end + more > *cap) {
-		*cap = (*end + more) * 2;
-		*buf = xrealloc(*buf, *cap * size);
-	}
-}
-
 /*
  * filler_event - thread @tid has an event at @ts in the stream: the reads
  * for its previous event with fills, if they come later, came after the

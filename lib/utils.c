@@ -277,3 +277,22 @@ unsigned long long now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (unsigned long long)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
+
+/*
+ * fifo_room - room for @more items of @size at the end of a FIFO held in
+ * @buf[@start..@end) of @cap: what is held moves to the front, or it grows
+ */
+void fifo_room(void **buf, size_t *start, size_t *end, size_t *cap, size_t more, size_t size)
+{
+	if (*end + more <= *cap)
+		return;
+	if (*start) {
+		memmove(*buf, (char *)*buf + *start * size, (*end - *start) * size);
+		*end -= *start;
+		*start = 0;
+	}
+	if (*end + more > *cap) {
+		*cap = (*end + more) * 2;
+		*buf = xrealloc(*buf, *cap * size);
+	}
+}

@@ -21,6 +21,7 @@ void note_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t size);
+void fifo_room(void **buf, size_t *start, size_t *end, size_t *cap, size_t more, size_t size);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
