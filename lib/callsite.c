@@ -164,6 +164,28 @@ static bool regs_back(const struct func *fn, int sys, int to, int *regs, int nre
 	return true;
 }
 
+/* Where direct jump @b of @fn goes. */
+static unsigned long long jump_target(const struct func *fn, int b)
+{
+	return fn->addrs[b] + fn->insns[b].len + fn->insns[b].rel;
+}
+
+/*
+ * Whether a jump of @fn lands between `mov $NR,%eax` at @mov and the
+ * syscall at @sys: that syscall instruction is shared with another number
+ */
+static bool shared_tail(const struct func *fn, int mov, int sys)
+{
+	for (int b = 0; b < fn->n; b++) {
+		enum x86_branch kind = x86_branch(&fn->insns[b]);
+
+		if ((kind == X86_JCC || kind == X86_JMP) && jump_target(fn, b) > fn->addrs[mov] &&
+		    jump_target(fn, b) <= fn->addrs[sys])
+			return true;
+	}
+	return false;
+}
+
 /* Append a probe at instruction @i of @fn, the paths in @regs there. */
 static void add_probe(struct callsite_list *v, const struct text *t, const struct func *fn, int i,
 		      const int *regs, int nregs, bool emulated)
@@ -196,13 +218,16 @@ static bool jump_probes(const struct text *t, const struct func *fn, int sys, in
 		enum x86_branch kind = x86_branch(&fn->insns[b]);
 		int at = region, r[2] = { regs[0], regs[1] };
 
-		if (b != fall) {
-			unsigned long long to = fn->addrs[b] + fn->insns[b].len + fn->insns[b].rel;
-
-			if ((kind != X86_JCC && kind != X86_JMP) || to < fn->addrs[region] ||
-			    to > fn->addrs[sys])
-				continue;
-			at = insn_at(fn, to);
+		if (kind != X86_JCC && kind != X86_JMP)
+			continue;
+		if (jump_target(fn, b) >= fn->addrs[region] && jump_target(fn, b) <= fn->addrs[sys]) {
+			/* the falling jump taken into the region: its registers there may differ */
+			if (b == fall)
+				at = -1;
+			else
+				at = insn_at(fn, jump_target(fn, b));
+		} else if (b != fall) {
+			continue;
 		}
 		if (at < 0 || !x86_emulated(&fn->insns[b]) || !regs_back(fn, sys, at, r, nregs)) {
 			v->n = before;
@@ -232,7 +257,7 @@ static void site_probes(const struct text *t, const struct func *fn, int sys, co
 		if (x86_reg_move(&fn->insns[i], &dst, &src) == X86_UNKNOWN)
 			break;
 	}
-	if (fn->complete && i >= 0 && x86_branch(&fn->insns[i]) != X86_GOES_ON &&
+	if (i >= 0 && x86_branch(&fn->insns[i]) != X86_GOES_ON &&
 	    jump_probes(t, fn, sys, i + 1, x86_branch(&fn->insns[i]) == X86_JCC ? i : -1,
 			regs, nregs, v))
 		return;
@@ -271,6 +296,9 @@ static bool site_at(const struct text *t, const unsigned long long *starts, size
 			return false;
 	}
 	if (k >= fn.n || !x86_is_syscall(&fn.insns[k]))
+		return false;
+	/* every way to the syscall must be seen: no part of the function undecoded */
+	if (!fn.complete || shared_tail(&fn, m, k))
 		return false;
 	site_probes(t, &fn, k, args, v);
 	return true;

@@ -2,7 +2,9 @@
 /*
  * Copies of paths the kernel made at the C library's calls (ucapture.c):
  * each comes before its syscall's event, so it waits here, by thread,
- * until that event takes it. Two per thread: rename's and link's.
+ * until that event takes it. Two per thread: rename's and link's. A copy
+ * is for the thread's next event or for none: one a probe made on a path
+ * that did not reach the syscall is forgotten at the event after.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,26 @@
 void early_copies_init(struct early_copies *e)
 {
 	e->v = xcalloc(THREADS * PER_THREAD, sizeof(*e->v));
+	e->last = xcalloc(THREADS, sizeof(*e->last));
+}
+
+/*
+ * early_copies_event - thread @tid has an event at @ts: the copies it made
+ * before its previous event were for that one, or for none
+ */
+void early_copies_event(struct early_copies *e, int tid, unsigned long long ts)
+{
+	struct early_event *last;
+	struct early_copy *t;
+
+	if (!e->v)
+		return;
+	last = &e->last[(unsigned int)tid % THREADS];
+	t = &e->v[(unsigned int)tid % THREADS * PER_THREAD];
+	for (int i = 0; i < PER_THREAD; i++)
+		if (t[i].tid == tid && last->tid == tid && t[i].ts < last->ts)
+			t[i].tid = 0;
+	*last = (struct early_event) { .tid = tid, .ts = ts };
 }
 
 /* early_copies_free - release the copies */
@@ -29,25 +51,34 @@ void early_copies_free(struct early_copies *e)
 	for (int i = 0; i < THREADS * PER_THREAD; i++)
 		free(e->v[i].path);
 	free(e->v);
+	free(e->last);
 	e->v = NULL;
+	e->last = NULL;
 }
 
-/*
- * early_copies_put - keep copy @c for its thread's next event: it replaces
- * an older copy of the same pointer, else the thread's older copy
- */
+/* Where copy @c goes in its thread's slots @t: over an older copy of the same
+ * pointer, else a slot another thread left, else over the thread's older copy. */
+static struct early_copy *slot_for(struct early_copy *t, const struct kcopy *c)
+{
+	struct early_copy *older = &t[0];
+
+	for (int i = 0; i < PER_THREAD; i++)
+		if (t[i].tid == c->tid && t[i].uptr == c->uptr)
+			return &t[i];
+	for (int i = 0; i < PER_THREAD; i++) {
+		if (t[i].tid != c->tid)
+			return &t[i];
+		if (t[i].ts < older->ts)
+			older = &t[i];
+	}
+	return older;
+}
+
+/* early_copies_put - keep copy @c for its thread's next event */
 void early_copies_put(struct early_copies *e, const struct kcopy *c)
 {
-	struct early_copy *t = &e->v[(unsigned int)c->tid % THREADS * PER_THREAD], *slot = &t[0];
+	struct early_copy *slot = slot_for(&e->v[(unsigned int)c->tid % THREADS * PER_THREAD], c);
 
-	for (int i = 0; i < PER_THREAD; i++) {
-		if (t[i].tid == c->tid && t[i].uptr == c->uptr) {
-			slot = &t[i];
-			break;
-		}
-		if (t[i].tid != c->tid || t[i].ts < slot->ts)
-			slot = &t[i];
-	}
 	if (slot->cap < c->len + 1) {
 		slot->cap = c->len + 1;
 		slot->path = xrealloc(slot->path, slot->cap);

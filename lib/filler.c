@@ -360,6 +360,7 @@ void filler_event(struct filler *f, int tid, unsigned long long ts)
 
 	if (!f || tid <= 0)
 		return;
+	early_copies_event(&f->early, tid, ts);
 	/* the thread went on: its syscall made no copy (a copy may still come late) */
 	t = f->copies == KCAPTURE_AFTER ? &f->copy_wait[(unsigned int)tid % THREADS] : NULL;
 	if (t && t->tid == tid && t->ts < ts) {

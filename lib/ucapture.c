@@ -19,6 +19,7 @@
  *    library. So the copies pause while more than PACE_MAX come in a
  *    window, and resume once the stream has been quiet a while.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +232,8 @@ static void *switch_copies(void *arg)
  */
 static bool switch_start(struct kcapture *kc, struct session *s, bool paused)
 {
+	sigset_t all, old;
+
 	if (kc->switching) {
 		if (!atomic_load(&kc->switched))
 			return false;
@@ -240,7 +243,11 @@ static bool switch_start(struct kcapture *kc, struct session *s, bool paused)
 	kc->paused = paused;
 	kc->sess = s;
 	atomic_store(&kc->switched, false);
+	/* the thread takes no signals: Ctrl-C must wake the main thread's poll */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
 	kc->switching = !pthread_create(&kc->switcher, NULL, switch_copies, kc);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!kc->switching)
 		kcapture_switch(kc, s, !paused);
 	return true;

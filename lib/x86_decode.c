@@ -122,7 +122,7 @@ static int imm_len(unsigned int k, bool o16, bool w)
 	if (k & IMM16)
 		len += 2;
 	if (k & IMM32)
-		len += o16 ? 2 : 4;
+		len += o16 && !w ? 2 : 4;	/* REX.W wins over 66h */
 	if (k & IMMV)
 		len += w ? 8 : o16 ? 2 : 4;
 	return len;
@@ -135,18 +135,19 @@ static int imm_len(unsigned int k, bool o16, bool w)
 int x86_decode(const uint8_t *p, size_t avail, struct x86_insn *in)
 {
 	const uint8_t *start = p, *end = p + (avail < 15 ? avail : 15);
-	bool o16 = false;
+	bool o16 = false, addr32 = false;
 	unsigned int k;
 
 	memset(in, 0, sizeof(*in));
 	for (; p < end && one_byte(*p) == PREFIX; p++) {
 		o16 |= *p == 0x66;
+		addr32 |= *p == 0x67;
 		in->prefixes++;
 	}
 	if (p < end && (*p & 0xf0) == 0x40)
 		in->rex = *p++;
-	if (p >= end)
-		return -1;
+	if (p >= end || (*p & 0xf0) == 0x40)
+		return -1;		/* a second REX: not what compilers emit */
 	in->op = *p++;
 	if (in->op == 0x0f) {
 		if (p >= end)
@@ -165,6 +166,10 @@ int x86_decode(const uint8_t *p, size_t avail, struct x86_insn *in)
 	}
 	if (k & (BAD | PREFIX))
 		return -1;
+	/* 66h on a rel32 branch, 67h on a moffs: lengths vendors disagree on, or rare */
+	if ((o16 && (in->op == 0xe8 || in->op == 0xe9 || (in->op >= 0x0f80 && in->op <= 0x0f8f))) ||
+	    (addr32 && (k & MOFFS)))
+		return -1;
 	if (k & MODRM) {
 		int n;
 
@@ -172,6 +177,8 @@ int x86_decode(const uint8_t *p, size_t avail, struct x86_insn *in)
 			return -1;
 		in->has_modrm = true;
 		in->modrm = *p;
+		if (in->op == 0x8f && ((*p >> 3) & 7))
+			return -1;	/* XOP, not pop */
 		/* test r/m, imm: f6 /0-1 and f7 /0-1 carry the immediate */
 		if ((in->op == 0xf6 || in->op == 0xf7) && ((*p >> 3) & 7) < 2)
 			k |= in->op == 0xf6 ? IMM8 : IMM32;
