@@ -278,6 +278,7 @@ static void print_call_copies(const struct probe_spec *specs, int n, const char 
 static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
 			  const struct resolve_opts *ro)
 {
+	enum kcapture_when route;
 	char group[SESSION_NAME_MAX];
 
 	session_make_name(group, sizeof(group), "ktprobe");
@@ -293,7 +294,9 @@ static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
 			printf("# filter %s: %s\n", specs[i].event, specs[i].filter);
 		free(line);
 	}
-	if (!c->keep && !c->run.no_fill && !c->run.no_kernel_copies && kcapture_wanted(specs, n, ro->kf)) {
+	route = c->keep || c->run.no_fill || c->run.no_kernel_copies ? KCAPTURE_NONE :
+		kcapture_route(specs, n, ro->kf);
+	if (route == KCAPTURE_AFTER) {
 		printf("# the kernel's copies of paths (before 6.19, with kprobes):\n");
 		for (int i = 0; i < KCAPTURE_MAX; i++) {
 			char *line = kcapture_definition(i, group, ro->arch);
@@ -304,8 +307,8 @@ static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
 			free(line);
 		}
 	}
-	if (!c->keep && !c->run.no_fill && !c->run.no_kernel_copies && ro->kf->live &&
-	    ucapture_wanted(specs, n, ro->kf))
+	/* the call sites are this machine's libraries: not for another's (--arch) */
+	if (route == KCAPTURE_BEFORE && ro->kf->live)
 		print_call_copies(specs, n, group);
 	if (c->run.pid)
 		printf("# set_event_pid: the threads of %d (event-fork on)\n", (int)c->run.pid);

@@ -170,9 +170,10 @@ void filler_expect_copies(struct filler *f, enum kcapture_when when)
 }
 
 /*
- * filler_kernel_copy - the kernel copied a path (kcapture.c): it is the
- * value of the first fill of its thread's latest event that asked for
- * that pointer and has no copy yet, whether or not that was read meanwhile
+ * filler_kernel_copy - the kernel copied a path. After its event (kcapture.c):
+ * it is the value of the first fill of its thread's latest event that asked
+ * for that pointer and has no copy yet, whether or not that was read
+ * meanwhile. Before it (ucapture.c): it waits for the thread's next event.
  */
 void filler_kernel_copy(struct filler *f, const struct kcopy *copy)
 {

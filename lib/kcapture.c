@@ -142,6 +142,18 @@ bool kcapture_wanted(const struct probe_spec *specs, int n, const struct kfeatur
 }
 
 /*
+ * kcapture_route - how a run of @specs on a kernel with @kf gets the
+ * kernel's copies of paths: by getname (kprobes), at the C library's calls
+ * (uprobes, ucapture.c), or not at all (syscall strings, or nothing to copy)
+ */
+enum kcapture_when kcapture_route(const struct probe_spec *specs, int n, const struct kfeatures *kf)
+{
+	if (kcapture_wanted(specs, n, kf))
+		return KCAPTURE_AFTER;
+	return ucapture_wanted(specs, n, kf) ? KCAPTURE_BEFORE : KCAPTURE_NONE;
+}
+
+/*
  * kcapture_definition - capture probe @i's definition in @group (NULL past
  * the last): the copy and its user pointer, read through the returned
  * struct filename; an error pointer reads nothing

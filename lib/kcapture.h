@@ -62,6 +62,7 @@ struct kcapture {
 
 bool kcapture_covers(const char *event_name, const char *arg);
 bool kcapture_wanted(const struct probe_spec *specs, int n, const struct kfeatures *kf);
+enum kcapture_when kcapture_route(const struct probe_spec *specs, int n, const struct kfeatures *kf);
 char *kcapture_definition(int i, const char *group, const struct arch_info *arch);
 bool kcapture_alternative(int i);
 int kcapture_define(struct kcapture *kc, struct session *s, const struct arch_info *arch);

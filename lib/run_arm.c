@@ -41,10 +41,18 @@ static void define_captures(struct run_state *r)
 
 	if (r->o->no_fill || r->o->no_kernel_copies)
 		return;
-	if (kcapture_wanted(r->specs, r->n, &kf) && !kcapture_define(&r->kcap, &r->sess, arch_host()))
-		note_msg("this kernel has no getname() to probe: paths are read by the companion");
-	if (ucapture_wanted(r->specs, r->n, &kf) && !ucapture_define(&r->kcap, &r->sess, r->specs, r->n))
-		note_msg("no C library call sites to probe: paths are read by the companion");
+	switch (kcapture_route(r->specs, r->n, &kf)) {
+	case KCAPTURE_AFTER:
+		if (!kcapture_define(&r->kcap, &r->sess, arch_host()))
+			note_msg("this kernel has no getname() to probe: paths are read by the companion");
+		break;
+	case KCAPTURE_BEFORE:
+		if (!ucapture_define(&r->kcap, &r->sess, r->specs, r->n))
+			note_msg("no C library call sites to probe: paths are read by the companion");
+		break;
+	case KCAPTURE_NONE:
+		break;
+	}
 }
 
 /* run_define_probes - write every probe definition into the run's group */
