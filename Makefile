@@ -21,18 +21,21 @@ ARCH      ?= $(HOST_ARCH)
 
 CC        ?= gcc
 PKG_CONFIG ?= pkg-config
-PKGS      := libtracefs libtraceevent libtracecmd libelf
+# libelf last: libbpf and libdw need it after them when linked statically
+PKGS      := libtracefs libtraceevent libtracecmd libbpf libdw libelf
 BUILD     ?= build
 OUT       ?= bin
 CFLAGS    ?= -O2 -g
 
 # "make static [ARCH=arm64]": static programs in build/static-ARCH/bin,
-# without libtracecmd (Debian ships no static libtracecmd).
+# without libtracecmd (Debian ships no static libtracecmd), and with libdw
+# only if it links statically there (below).
 ifneq ($(filter static,$(MAKECMDGOALS)),)
 STATIC    := 1
 endif
 ifeq ($(STATIC),1)
-PKGS      := libtracefs libtraceevent libelf
+PKGS      := libtracefs libtraceevent libbpf libdw libelf
+OPTIONAL  := libdw
 BUILD     := build/static-$(ARCH)
 OUT       := $(BUILD)/bin
 LDFLAGS   += -static
@@ -56,7 +59,7 @@ BUILDING  := $(if $(MAKECMDGOALS),$(filter-out $(NOBUILD_GOALS),$(MAKECMDGOALS))
 # Without a required library the build stops here, in one line, rather than
 # at the first compiler error.
 ifneq ($(BUILDING),)
-MISSING   := $(foreach p,$(filter-out libtracecmd,$(PKGS)),\
+MISSING   := $(foreach p,$(filter-out libtracecmd $(OPTIONAL),$(PKGS)),\
 	       $(if $(shell $(PKG_CONFIG) --exists $(p) 2>/dev/null && echo ok),,$(p)))
 ifneq ($(strip $(MISSING)),)
 $(error missing development packages: $(strip $(MISSING:%=%-dev))$(if $(SYSROOT), in $(SYSROOT)) (pkg-config finds no $(strip $(MISSING))); run 'make deps' as root to install them)
@@ -74,9 +77,28 @@ PKGS      := $(filter-out libtracecmd,$(PKGS))
 endif
 endif
 
+# A static build has libdw (elfutils' libdw.a, with libelf, zlib, bzip2 and
+# lzma after it) if a program calling it links statically with the flags
+# pkg-config gives; otherwise it goes without (no KTP_HAVE_LIBDW).
+ifneq ($(filter libdw,$(OPTIONAL)),)
+ifneq ($(BUILDING),)
+HASH      := \#
+LIBDW_LINKS := $(shell mkdir -p $(BUILD) && $(PKG_CONFIG) --exists libdw 2>/dev/null && \
+	printf '$(HASH)include <elfutils/libdw.h>\nint main(void) { return dwarf_begin_elf(0, DWARF_C_READ, 0) != 0; }\n' | \
+	$(CC) -x c -o $(BUILD)/.libdw-test - $$($(PKG_CONFIG) --cflags libdw libelf) \
+	$$($(PKG_CONFIG) $(PKG_STATIC) --libs libdw libelf) -pthread $(LDFLAGS) >/dev/null 2>&1 && echo ok; \
+	rm -f $(BUILD)/.libdw-test)
+ifneq ($(LIBDW_LINKS),ok)
+$(warning libdw does not link statically for $(ARCH)$(if $(SYSROOT), from $(SYSROOT)): building without it)
+PKGS      := $(filter-out libdw,$(PKGS))
+endif
+endif
+endif
+
 KTP_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Ilib \
 	      $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null) \
-	      $(if $(filter libtracecmd,$(PKGS)),-DKTP_HAVE_TRACECMD)
+	      $(if $(filter libtracecmd,$(PKGS)),-DKTP_HAVE_TRACECMD) \
+	      $(if $(filter libdw,$(PKGS)),-DKTP_HAVE_LIBDW)
 KTP_LIBS  := $(shell $(PKG_CONFIG) $(PKG_STATIC) --libs $(PKGS) 2>/dev/null) -pthread
 
 LIB_SRCS  := $(sort $(wildcard lib/*.c))

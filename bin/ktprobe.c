@@ -17,6 +17,7 @@
 #include "kcapture.h"
 #include "kfeatures.h"
 #include "keep.h"
+#include "names.h"
 #include "probe_spec.h"
 #include "report.h"
 #include "session.h"
@@ -33,6 +34,8 @@ struct cli {
 	char *filter_all;		/* positional FILTER */
 	const char *list_bin;
 	const char *arch;
+	const char *btf;		/* --btf FILE|DIR */
+	const char *vars;		/* --vars 'FUNC [EXPR->]' */
 	bool dry_run, cleanup, force, registers, keep, list_kept, remove_kept;
 	const char *remove_group;
 	struct run_opts run;
@@ -113,6 +116,13 @@ static const struct cli_option options[] = {
 	{ CLI_LONG_ONLY + 0, "arch", .arg = "ARCH", .kind = CLI_TEXT, .field = FIELD(arch),
 	  .help = "write the probes for ARCH (with -n): x86_64 i386 arm64 arm\n"
 		  "riscv64 powerpc64 s390x loongarch64 mips64" },
+	{ CLI_LONG_ONLY + 10, "btf", .arg = "FILE", .kind = CLI_TEXT, .field = FIELD(btf),
+	  .help = "read the kernel's types for names from FILE (with -n or --vars):\n"
+		  "a vmlinux BTF (raw, or an ELF file with .BTF), or a directory\n"
+		  "laid out as /sys/kernel/btf (vmlinux and modules)" },
+	{ CLI_LONG_ONLY + 11, "vars", .arg = "'FUNC [EXPR->]'", .kind = CLI_TEXT, .field = FIELD(vars),
+	  .help = "list FUNC's parameters and return type, or the members of the\n"
+		  "struct EXPR points to (EXPR->) or is (EXPR.); FUNC may be BIN:FUNC" },
 	{ CLI_LONG_ONLY + 1, "cleanup", .kind = CLI_SET, .field = FIELD(cleanup),
 	  .help = "remove what dead ktprobe runs left in tracefs" },
 	{ CLI_LONG_ONLY + 2, "keep", .kind = CLI_SET, .field = FIELD(keep),
@@ -146,13 +156,15 @@ static const struct cli_program program = {
 "       ktprobe report FILE.dat...\n"
 "       ktprobe --keep SPEC...   |   ktprobe --list-kept   |   ktprobe --remove-kept[=GROUP]\n"
 "       ktprobe [--arch ARCH] --registers\n"
+"       ktprobe [--btf FILE] --vars 'FUNC [EXPR->]'\n"
 "\n"
 "SPEC (kernel):     p[:[GRP/]NAME] FUNC[+OFFS] [ARGS]    r[N][:[GRP/]NAME] FUNC [ARGS]\n"
 "SPEC (user):       p:BIN:SYM[+OFFS] [ARGS]   r:BIN:SYM [ARGS]   p:BIN:0xOFFSET\n"
 "                   p:[GRP/]NAME BIN:SYM [ARGS]  (BIN: path, program on PATH, or libc)\n"
 "SPEC (tracepoint): t:SYSTEM:EVENT\n"
-"ARGS:              kernel fetchargs, named (file=+0(%si):string) or not (arg1, ...);\n"
-"                   $argN and other architectures' registers are translated\n"
+"ARGS:              names (filename, file->f_inode->i_ino, $params, $retval; BTF or\n"
+"                   DWARF), or kernel fetchargs, named (file=+0(%si):string) or not\n"
+"                   (arg1, ...); $argN and other architectures' registers are translated\n"
 "\n",
 	.epilogue =
 "\n"
@@ -160,6 +172,7 @@ static const struct cli_program program = {
 "  ktprobe 't:syscalls:sys_enter_openat'\n"
 "  ktprobe 'p:bash:readline'    ktprobe 'r:bash:readline +0($retval):string'\n"
 "  ktprobe 'p:libc:malloc size=$arg1:u64' 'size > 4096'\n"
+"  ktprobe 'p:do_sys_openat2 filename:string dfd'    ktprobe --vars 'vfs_read file->'\n"
 "  ktprobe 'p:do_sys_open file=+0(%si):string'\n"
 "see ktprobe(8)\n",
 	.opts = options,
@@ -356,6 +369,7 @@ int main(int argc, char **argv)
 	struct probe_spec *specs = NULL;
 	struct resolve_opts ro = { 0 };
 	struct kfeatures kf = { 0 };
+	struct name_sources names = { 0 };
 	int ret = 2;
 
 	if (argc > 1 && !strcmp(argv[1], "report"))
@@ -397,7 +411,17 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto out;
 	}
-	if (!c.specs.n) {
+	if (c.btf && !c.dry_run && !c.vars) {
+		err_msg("--btf FILE describes another kernel: use it with -n or --vars");
+		goto out;
+	}
+	names.btf_path = c.btf;
+	ro.names = &names;
+	if (c.btf && name_sources_check(&names))
+		goto out;
+	if (c.vars)
+		c.dry_run = true;	/* looks, writes nothing */
+	if (!c.specs.n && !c.vars) {
 		cli_usage(&program, stderr);
 		ret = 2;
 		goto out;
@@ -417,6 +441,10 @@ int main(int argc, char **argv)
 	ro.force = c.force;
 	ro.foreign = c.arch != NULL;
 	ro.fills = !c.run.no_fill;	/* --arch: another machine, even of this kind */
+	if (c.vars) {
+		ret = names_list_vars(c.vars, &ro);
+		goto out;
+	}
 	specs = xcalloc(c.specs.n, sizeof(*specs));
 	if (resolve_specs(&c, specs, &ro))
 		goto out;
@@ -440,5 +468,6 @@ out:
 	strv_free(&c.filters);
 	free(c.filter_all);
 	kfeatures_free(&kf);
+	name_sources_free(&names);
 	return ret;
 }

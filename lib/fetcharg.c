@@ -32,8 +32,11 @@ static const char *ordinal(int n)
 	return buf;
 }
 
-/* The kernel's spelling of C argument @n at the target: a register or $stackN. */
-static char *arg_location(const struct fetch_ctx *ctx, int n)
+/*
+ * fetcharg_arg_location - the kernel's spelling of C argument @n at the target: a
+ * register or $stackN; NULL where ktprobe cannot address it
+ */
+char *fetcharg_arg_location(const struct fetch_ctx *ctx, int n)
 {
 	const char *reg = arch_arg_register(ctx->arch, ctx->user, n);
 	int nregs = arch_arg_count(ctx->arch, ctx->user);
@@ -88,7 +91,7 @@ static char *translate_register(const char *reg, const struct fetch_ctx *ctx,
 		return xasprintf("%%%s", reg);
 	switch (m) {
 	case MEAN_ARG:
-		out = arg_location(ctx, argn);
+		out = fetcharg_arg_location(ctx, argn);
 		if (!out) {
 			*err = xasprintf("%%%s is the %s argument on %s, but %s passes it on "
 					 "the stack in a way ktprobe cannot address", reg,
@@ -136,7 +139,7 @@ static char *translate_argn(int n, const struct fetch_ctx *ctx, struct strv *not
 					 "tracefs README", n);
 		return NULL;
 	}
-	out = arg_location(ctx, n);
+	out = fetcharg_arg_location(ctx, n);
 	if (!out) {
 		*err = xasprintf("$arg%d: %s passes this argument on the stack in a way "
 				 "ktprobe cannot address", n, ctx->arch->name);

@@ -18,6 +18,7 @@ struct fetch_ctx {
 
 char *fetcharg_translate(const char *fetch, const struct fetch_ctx *ctx,
 			 struct strv *notices, char **err);
+char *fetcharg_arg_location(const struct fetch_ctx *ctx, int n);
 int fetcharg_split(const char *arg, char **name, char **fetch, char **type);
 
 #endif

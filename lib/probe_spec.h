@@ -16,6 +16,7 @@
 
 struct arch_info;
 struct kfeatures;
+struct name_sources;
 
 enum probe_kind {
 	PROBE_KPROBE,
@@ -58,6 +59,7 @@ struct resolve_opts {
 	bool force;			/* -F: no check that a kernel function is traceable */
 	bool foreign;			/* --arch: another machine's probes */
 	bool fills;			/* add the helper fields the companion needs */
+	struct name_sources *names;	/* BTF and DWARF, for arguments by name */
 };
 
 /* spec_parse.c */

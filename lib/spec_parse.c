@@ -6,15 +6,50 @@
  * looked up here (spec_resolve.c does that).
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "probe_spec.h"
 
-/* perf-tools' rule: a second word with '=', '%' or '$' is an argument, not a place. */
+/* A kernel fetch type: string, u32, x64, s8[4], b3@5/32, symbol, @str, @hex16. */
+static bool is_fetch_type(const char *t)
+{
+	static const char *const words[] = { "string", "ustring", "symbol", "symstr", "char",
+					     "@str" };
+	unsigned int bits = 0;
+	int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
+		if (!strcmp(t, words[i]))
+			return true;
+	if (str_starts(t, "@hex"))
+		return isdigit((unsigned char)t[4]);
+	if (t[0] == 'b')
+		return sscanf(t, "b%*u@%*u/%*u%n", &n) >= 0 && n && !t[n];
+	if (!strchr("usx", t[0]) || sscanf(t + 1, "%u%n", &bits, &n) != 1)
+		return false;
+	t += 1 + n;
+	if (*t == '[') {	/* an array, u32[4] */
+		t += 1 + strspn(t + 1, "0123456789");
+		if (*t++ != ']')
+			return false;
+	}
+	return (bits == 8 || bits == 16 || bits == 32 || bits == 64) && !*t;
+}
+
+/*
+ * perf-tools' rule: a second word with '=', '%' or '$' is an argument, not
+ * a place; so is a name with members ("file->f_inode", "a[2]") or a type
+ * ("filename:string"), where a place would be BIN:SYM.
+ */
 static bool looks_like_fetcharg(const char *tok)
 {
-	return strpbrk(tok, "=%$") || strchr("@+-\\", tok[0]);
+	const char *colon = strchr(tok, ':');
+
+	if (strpbrk(tok, "=%$[") || strchr("@+-\\", tok[0]) || strstr(tok, "->"))
+		return true;
+	return colon && !strchr(colon + 1, ':') && is_fetch_type(colon + 1);
 }
 
 /* The words of @text, split at spaces (the kernel's definition syntax has no quoting). */

@@ -18,6 +18,7 @@
 #include "fill_fields.h"
 #include "kfeatures.h"
 #include "kfuncs.h"
+#include "names.h"
 #include "probe_spec.h"
 
 /* BIN:SYM or BIN:OFFSET: the binary's path and the probe's offset in its file. */
@@ -173,6 +174,8 @@ static int translate_args(struct probe_spec *ps, const struct resolve_opts *ro)
 	struct strv out = { 0 }, notices = { 0 };
 	int ret = -1;
 
+	if (names_rewrite_args(ps, ro, &ctx))
+		return -1;
 	for (int i = 0; i < ps->args.n; i++) {
 		char *name, *fetch, *type, *tr, *err = NULL;
 
@@ -231,6 +234,30 @@ out:
 }
 
 /*
+ * "p:vfs_read count": the kernel's syntax reads a probe named vfs_read on
+ * a function count; if vfs_read is a function (in BTF) and count one of
+ * its parameters, or no function, it is vfs_read with an argument.
+ */
+static void reread_name_as_function(struct probe_spec *ps, const struct resolve_opts *ro)
+{
+	struct strv args = { 0 };
+
+	if (!ps->event_given || ps->user_group || !ps->sym || ps->offset || !ro->names ||
+	    !names_is_param(ro->names, ps->event, ps->sym))
+		return;
+	strv_push(&args, ps->sym);
+	for (int i = 0; i < ps->args.n; i++)
+		strv_push(&args, ps->args.v[i]);
+	free(ps->args.v);
+	ps->args = args;
+	ps->sym = ps->event;
+	ps->event = NULL;
+	ps->event_given = false;
+	free(ps->place);
+	ps->place = xstrdup(ps->sym);
+}
+
+/*
  * probe_spec_resolve - turn a parsed spec into what tracefs will get
  *
  * Tells BIN:SYM from MOD:SYM, finds the binary and the symbol's file
@@ -249,8 +276,10 @@ int probe_spec_resolve(struct probe_spec *ps, const struct resolve_opts *ro)
 		err = resolve_kprobe(ps, ro);		/* MOD:SYM */
 	else if (ps->module_or_bin)
 		err = resolve_uprobe(ps, ro);
-	else
+	else {
+		reread_name_as_function(ps, ro);
 		err = resolve_kprobe(ps, ro);
+	}
 	if (err)
 		return -1;
 	if (probe_spec_is_user(ps) && ro->kf->live && !ro->kf->uprobe_events) {

@@ -16,8 +16,8 @@
  * FILTER, the path binary resolution returns (empty: derived from the
  * spec), a second SPEC (to exercise naming clashes). Missing fields are empty.
  *
- * Each input goes through every entry of parsers[]: a new parser (names,
- * count keys) joins with one function and one line there. The same bytes
+ * Each input goes through every entry of parsers[]: a new parser (count
+ * keys) joins with one function and one line there. The same bytes
  * are also decoded as x86-64 machine code (callsite.c's decoder).
  */
 #include <stdint.h>
@@ -30,6 +30,7 @@
 #include "cli.h"
 #include "fetcharg.h"
 #include "kfeatures.h"
+#include "names.h"
 #include "probe_spec.h"
 #include "utils.h"
 #include "offline.h"
@@ -261,6 +262,68 @@ static void fuzz_fetchargs(const struct fuzz_input *in)
 }
 
 /*
+ * Names (names.h): each word that parses as one is walked over the stand-in
+ * types (fake_types.c) in the input's context. A walk gives a fetch or an
+ * error, never both; the fetch's parentheses balance, it holds no byte the
+ * kernel's parser treats specially, and its type none but the user's own.
+ */
+static void fuzz_names(const struct fuzz_input *in)
+{
+	char *text = xstrdup(in->spec), *save = NULL;
+	struct type_source ts;
+	struct nfunc fn;
+	char *err = NULL;
+
+	/* past the entry (an offset), a user probe finds parameters in memory or nowhere */
+	dwarf_source_open("", &ts, &err);
+	dwarf_source_func(&ts, "f", in->flags & FZ_LOOKUPS_FAIL ? 4 : 0, in->arch, &fn, &err);
+	for (char *w = strtok_r(text, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		struct fetch_ctx ctx = {
+			.arch = in->arch, .user = in->fetch_ctx & FA_USER,
+			.ret_probe = in->fetch_ctx & FA_RETURN,
+			.kernel_ret_argn = in->flags & FZ_RET_ARGN,
+		};
+		char *name, *fetch, *type;
+		struct name_expr e;
+		struct name_fetch nf;
+		type_ref t;
+		int depth = 0;
+
+		fetcharg_split(w, &name, &fetch, &type);
+		if (name_expr_parse(fetch, &e, &err) == 0) {
+			if (name_fetch_walk(&ts, &fn, &e, type, &ctx, &nf, &err) == 0) {
+				if (err || !nf.fetch || !*nf.type || special_bytes(nf.fetch) ||
+				    special_bytes(nf.type) > (type ? special_bytes(type) : 0))
+					fail("a name walked to a bad fetch, or with an error", w);
+				for (const char *c = nf.fetch; *c && depth >= 0; c++)
+					depth += (*c == '(') - (*c == ')');
+				if (depth)
+					fail("a name walked to unbalanced parentheses", w);
+				free(nf.fetch);
+				free(nf.type);
+			} else if (!err) {
+				fail("a name walk failed without a reason", w);
+			}
+			free(err);
+			err = NULL;
+			if (name_walk_type(&ts, &fn, &e, &t, &err) == 0 && err)
+				fail("name_walk_type gave a type and an error", w);
+			name_expr_free(&e);
+		} else if (!err) {
+			fail("a name was refused without a reason", w);
+		}
+		free(err);
+		err = NULL;
+		free(name);
+		free(fetch);
+		free(type);
+	}
+	nfunc_free(&fn);
+	type_source_free(&ts);
+	free(text);
+}
+
+/*
  * The input as x86-64 machine code (callsite.c decodes libc with it): every
  * length the decoder gives is within the bytes and the 15 an instruction
  * may have, and what it says of an instruction stays in range
@@ -293,6 +356,7 @@ static const struct fuzz_parser {
 	{ "probe specs", fuzz_spec },
 	{ "filters", fuzz_filter },
 	{ "fetch arguments", fuzz_fetchargs },
+	{ "names", fuzz_names },
 };
 
 /* ktprobe's messages go nowhere (they are still formatted); FUZZ_VERBOSE=1 keeps them. */

@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's types, from its BTF (/sys/kernel/btf/vmlinux, a module's
+ * split BTF beside it, or a file given with --btf), read with libbpf's BTF
+ * parser: no bpf() call is made. Answers the type source questions of
+ * names.h and finds a function's parameters.
+ */
+#include <bpf/btf.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "names.h"
+
+#define KERNEL_BTF_DIR "/sys/kernel/btf"
+#define MAX_TYPE_CHAIN 64	/* typedefs and qualifiers looked through, at most */
+
+struct btf_source {
+	struct btf *base;		/* vmlinux */
+	struct btf *btf;		/* the module's (split on base), or base */
+	struct btf_dump *dump;		/* spells types in C */
+	FILE *dump_out;			/* where @dump writes, into @dump_buf */
+	char *dump_buf;
+	size_t dump_len;
+};
+
+/* Is @path a directory (laid out as /sys/kernel/btf)? */
+static bool is_dir(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* @t's kind and size as names.h describes them. */
+static int btf_type(void *src, type_ref id, struct ntype *out)
+{
+	struct btf_source *bs = src;
+	const struct btf_type *t;
+	int hops = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (;;) {
+		if (id == 0) {
+			out->kind = NT_VOID;
+			return 0;
+		}
+		t = btf__type_by_id(bs->btf, id);
+		if (!t || hops++ > MAX_TYPE_CHAIN)
+			return -1;
+		if (!btf_is_mod(t) && !btf_is_typedef(t) && !btf_is_type_tag(t))
+			break;
+		id = t->type;
+	}
+	if (btf_is_int(t)) {
+		const char *name = btf__name_by_offset(bs->btf, t->name_off);
+
+		out->kind = NT_INT;
+		out->size = t->size;
+		out->is_signed = btf_int_encoding(t) & BTF_INT_SIGNED;
+		out->is_bool = btf_int_encoding(t) & BTF_INT_BOOL;
+		/* "char" only: u8 (unsigned char) arrays are bytes more often than text */
+		out->is_char = t->size == 1 && name && !strcmp(name, "char");
+	} else if (btf_is_any_enum(t)) {
+		out->kind = NT_ENUM;
+		out->size = t->size;
+		out->is_signed = btf_kflag(t);
+	} else if (btf_is_ptr(t)) {
+		out->kind = NT_PTR;
+		out->size = btf__pointer_size(bs->btf);
+		out->target = t->type;
+	} else if (btf_is_array(t)) {
+		out->kind = NT_ARRAY;
+		out->target = btf_array(t)->type;
+		out->nelems = btf_array(t)->nelems;
+		out->size = btf__resolve_size(bs->btf, id) > 0 ? btf__resolve_size(bs->btf, id) : 0;
+	} else if (btf_is_composite(t)) {
+		out->kind = btf_is_struct(t) ? NT_STRUCT : NT_UNION;
+		out->size = t->size;
+	} else if (btf_is_float(t)) {
+		out->kind = NT_FLOAT;
+		out->size = t->size;
+	} else {
+		out->kind = btf_is_func_proto(t) ? NT_FUNC : NT_OTHER;
+	}
+	return 0;
+}
+
+/* Member @i of struct or union @id, as declared. */
+static int btf_member(void *src, type_ref id, int i, struct nmember *out)
+{
+	struct btf_source *bs = src;
+	const struct btf_type *t;
+	int hops = 0;
+
+	while ((t = btf__type_by_id(bs->btf, id)) && (btf_is_mod(t) || btf_is_typedef(t)) &&
+	       hops++ < MAX_TYPE_CHAIN)
+		id = t->type;
+	if (!t || !btf_is_composite(t))
+		return -1;
+	if (i >= btf_vlen(t))
+		return 1;
+	out->name = btf__name_by_offset(bs->btf, btf_members(t)[i].name_off);
+	out->name = out->name ? out->name : "";
+	out->type = btf_members(t)[i].type;
+	out->bit_offset = btf_member_bit_offset(t, i);
+	out->bit_size = btf_member_bitfield_size(t, i);
+	return 0;
+}
+
+/* libbpf's btf_dump writes here. */
+static void dump_printf(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+/* @id as C spells it, e.g. "struct file *", by libbpf's declaration writer. */
+static char *btf_type_name(void *src, type_ref id)
+{
+	struct btf_source *bs = src;
+	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = "");
+
+	if (!bs->dump) {
+		bs->dump_out = open_memstream(&bs->dump_buf, &bs->dump_len);
+		bs->dump = bs->dump_out ? btf_dump__new(bs->btf, dump_printf, bs->dump_out, NULL) : NULL;
+		if (!bs->dump)
+			return xasprintf("type %llu", id);
+	}
+	rewind(bs->dump_out);
+	if (btf_dump__emit_type_decl(bs->dump, id, &opts) || fflush(bs->dump_out))
+		return xasprintf("type %llu", id);
+	return xstrndup(bs->dump_buf, bs->dump_len);
+}
+
+static void btf_source_release(void *src)
+{
+	struct btf_source *bs = src;
+
+	btf_dump__free(bs->dump);
+	if (bs->dump_out)
+		fclose(bs->dump_out);
+	free(bs->dump_buf);
+	if (bs->btf != bs->base)
+		btf__free(bs->btf);
+	btf__free(bs->base);
+	free(bs);
+}
+
+static const struct type_source_ops btf_ops = {
+	.type = btf_type,
+	.member = btf_member,
+	.type_name = btf_type_name,
+	.free = btf_source_release,
+};
+
+/* Parse @path (raw BTF or an ELF file with a .BTF section), split on @base if given. */
+static struct btf *parse(const char *path, struct btf *base, char **err)
+{
+	struct btf *btf = base ? btf__parse_split(path, base) : btf__parse(path, NULL);
+
+	if (!btf)
+		*err = xasprintf("cannot read BTF from %s: %s", path,
+				 errno == ENOENT ? "no such file" : errno == EACCES ? strerror(errno) :
+				 "not BTF, nor an ELF file with a .BTF section");
+	return btf;
+}
+
+/*
+ * btf_source_open - the kernel's types as a type source
+ * @btf_path: NULL for the running kernel's; a file (vmlinux's BTF, raw or
+ *	in an ELF file) or a directory laid out as /sys/kernel/btf
+ * @module: a module whose split BTF is read on vmlinux's, or NULL
+ */
+int btf_source_open(const char *btf_path, const char *module, struct type_source *ts,
+		    char **err)
+{
+	const char *dir = btf_path ? btf_path : KERNEL_BTF_DIR;
+	bool in_dir = !btf_path || is_dir(btf_path);
+	char *base_path = in_dir ? xasprintf("%s/vmlinux", dir) : xstrdup(btf_path);
+	struct btf_source *bs = xcalloc(1, sizeof(*bs));
+	int ret = -1;
+
+	memset(ts, 0, sizeof(*ts));
+	bs->base = parse(base_path, NULL, err);
+	if (!bs->base) {
+		if (!btf_path && errno == ENOENT) {
+			free(*err);
+			*err = xasprintf("this kernel has no BTF (%s): names need it, or "
+					 "--btf FILE; use registers or $argN", base_path);
+		}
+		goto out;
+	}
+	bs->btf = bs->base;
+	if (module) {
+		char *mod_path = xasprintf("%s/%s", in_dir ? dir : KERNEL_BTF_DIR, module);
+
+		bs->btf = parse(mod_path, bs->base, err);
+		free(mod_path);
+		if (!bs->btf)
+			goto out;
+	}
+	ts->ops = &btf_ops;
+	ts->priv = bs;
+	ts->what = module ? xasprintf("the BTF of module %s", module) :
+		   xasprintf("the kernel's BTF (%s)", base_path);
+	ts->big_endian = btf__endianness(bs->base) == BTF_BIG_ENDIAN;
+	bs = NULL;
+	ret = 0;
+out:
+	if (bs)
+		btf_source_release(bs);
+	free(base_path);
+	return ret;
+}
+
+/* The modules whose BTF sits beside vmlinux's in @btf_path's directory. */
+void btf_source_modules(const char *btf_path, struct strv *out)
+{
+	DIR *d = btf_path && !is_dir(btf_path) ? NULL :
+		 opendir(btf_path ? btf_path : KERNEL_BTF_DIR);
+	struct dirent *de;
+
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && strcmp(de->d_name, "vmlinux"))
+			strv_push(out, xstrdup(de->d_name));
+	if (d)
+		closedir(d);
+}
+
+/* The functions in @btf whose names are near @func, for an error; NULL if none. */
+static char *close_functions(const struct btf *btf, const char *func)
+{
+	int limit = strlen(func) / 4 + 1, best = limit + 1;
+	struct strv close = { 0 };
+	char *ret = NULL;
+
+	for (int pass = 0; pass < 2; pass++) {
+		for (unsigned int id = 1; id < btf__type_cnt(btf) && close.n < 8; id++) {
+			const struct btf_type *t = btf__type_by_id(btf, id);
+			const char *name;
+			int d;
+
+			if (!btf_is_func(t))
+				continue;
+			name = btf__name_by_offset(btf, t->name_off);
+			d = edit_distance(func, name, limit);
+			if (pass == 0 && d < best)
+				best = d;	/* the first pass finds the nearest distance */
+			else if (pass == 1 && d == best && best <= limit &&
+				 !strv_contains(&close, name))
+				strv_push(&close, xstrdup(name));
+		}
+	}
+	if (close.n)
+		ret = strv_join(&close, ", ", 8);
+	strv_free(&close);
+	return ret;
+}
+
+/*
+ * btf_source_func - function @func's parameters and return type
+ *
+ * BTF knows them at the function's entry only, where the C ABI put them:
+ * each parameter is NP_ARG at its position.
+ */
+int btf_source_func(struct type_source *ts, const char *func, struct nfunc *out, char **err)
+{
+	struct btf_source *bs = ts->priv;
+	const struct btf_type *fn, *proto;
+	const struct btf_param *params;
+	int id, n;
+
+	memset(out, 0, sizeof(*out));
+	id = btf__find_by_name_kind(bs->btf, func, BTF_KIND_FUNC);
+	fn = id > 0 ? btf__type_by_id(bs->btf, id) : NULL;
+	proto = fn ? btf__type_by_id(bs->btf, fn->type) : NULL;
+	if (!proto || !btf_is_func_proto(proto)) {
+		char *close = close_functions(bs->btf, func);
+
+		*err = xasprintf("%s has no function '%s'%s%s (an inlined function, or one the "
+				 "compiler renamed, has none)", ts->what, func, close ? "; close: " : "",
+				 close ? close : "");
+		free(close);
+		return -1;
+	}
+	params = btf_params(proto);
+	n = btf_vlen(proto);
+	if (n && params[n - 1].type == 0 && params[n - 1].name_off == 0) {
+		out->variadic = true;
+		n--;
+	}
+	out->name = xstrdup(func);
+	out->params = xcalloc(n ? n : 1, sizeof(*out->params));
+	out->nparams = n;
+	for (int i = 0; i < n; i++) {
+		const char *name = btf__name_by_offset(bs->btf, params[i].name_off);
+
+		out->params[i].name = name && *name ? xstrdup(name) : xasprintf("arg%d", i + 1);
+		out->params[i].type = params[i].type;
+		out->params[i].where = NP_ARG;
+		out->params[i].index = i + 1;
+	}
+	out->returns = proto->type != 0;
+	out->ret = proto->type;
+	return 0;
+}

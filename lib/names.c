@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Arguments by name in a probe spec: which type source a probe gets (the
+ * kernel's BTF, a module's, or a binary's DWARF; each opened once a run),
+ * and its named arguments rewritten as the kernel's fetch arguments
+ * before the usual translation (spec_resolve.c). Also the lookups the
+ * walker and the listing share: members by name, close names.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetcharg.h"
+#include "names.h"
+#include "probe_spec.h"
+
+#define MAX_ANON_DEPTH 8	/* anonymous structs within anonymous structs */
+#define MAX_CLOSE 8		/* close names an error lists */
+
+/* type_source_free - release a source opened by btf_source_open or dwarf_source_open */
+void type_source_free(struct type_source *ts)
+{
+	if (ts->ops)
+		ts->ops->free(ts->priv);
+	free(ts->what);
+	memset(ts, 0, sizeof(*ts));
+}
+
+/* nfunc_free - release what a source's *_func() filled in */
+void nfunc_free(struct nfunc *fn)
+{
+	for (int i = 0; i < fn->nparams; i++) {
+		free(fn->params[i].name);
+		free(fn->params[i].reg);
+		free(fn->params[i].why);
+	}
+	free(fn->params);
+	free(fn->name);
+	memset(fn, 0, sizeof(*fn));
+}
+
+/* Member @name of @t, looking into anonymous members; offsets from @t's start. */
+static int find_member(const struct type_source *ts, type_ref t, const char *name,
+		       unsigned long long base, int depth, struct nmember *out)
+{
+	struct nmember m;
+
+	for (int i = 0; ts->ops->member(ts->priv, t, i, &m) == 0; i++) {
+		m.bit_offset += base;
+		if (*m.name && !strcmp(m.name, name)) {
+			*out = m;
+			return 0;
+		}
+		if (!*m.name && depth < MAX_ANON_DEPTH &&
+		    find_member(ts, m.type, name, m.bit_offset, depth + 1, out) == 0)
+			return 0;
+	}
+	return -1;
+}
+
+/* name_find_member - member @name of struct or union @t (anonymous ones looked into) */
+int name_find_member(const struct type_source *ts, type_ref t, const char *name,
+		     struct nmember *out)
+{
+	return find_member(ts, t, name, 0, 0, out);
+}
+
+/* Every named member of @t, anonymous members' own included, into @out. */
+static void member_names(const struct type_source *ts, type_ref t, int depth, struct strv *out)
+{
+	struct nmember m;
+
+	for (int i = 0; ts->ops->member(ts->priv, t, i, &m) == 0; i++) {
+		if (*m.name)
+			strv_push(out, xstrdup(m.name));
+		else if (depth < MAX_ANON_DEPTH)
+			member_names(ts, m.type, depth + 1, out);
+	}
+}
+
+/* "close: a, b" from @all by edit distance or substring, else "it has: ..." */
+static char *close_names(const struct strv *all, const char *name, const char *what)
+{
+	struct strv close = { 0 };
+	int limit = strlen(name) / 4 + 1;
+	char *list, *ret;
+
+	for (int d = 0; d <= limit && close.n < MAX_CLOSE; d++)
+		for (int i = 0; i < all->n && close.n < MAX_CLOSE; i++)
+			if (!strv_contains(&close, all->v[i]) &&
+			    (edit_distance(name, all->v[i], limit) == d ||
+			     (d == limit && strstr(all->v[i], name))))
+				strv_push(&close, xstrdup(all->v[i]));
+	if (close.n) {
+		list = strv_join(&close, ", ", MAX_CLOSE);
+		ret = xasprintf("close: %s", list);
+	} else {
+		list = strv_join(all, ", ", MAX_CLOSE);
+		ret = all->n ? xasprintf("%s: %s%s", what, list, all->n > MAX_CLOSE ? ", ..." : "") :
+			       xasprintf("%s: none", what);
+	}
+	free(list);
+	strv_free(&close);
+	return ret;
+}
+
+/* name_close_members - the members of @t that look like @name, for an error */
+char *name_close_members(const struct type_source *ts, type_ref t, const char *name)
+{
+	struct strv all = { 0 };
+	char *ret;
+
+	member_names(ts, t, 0, &all);
+	ret = close_names(&all, name, "its members");
+	strv_free(&all);
+	return ret;
+}
+
+/* name_close_params - the parameters of @fn that look like @name, for an error */
+char *name_close_params(const struct nfunc *fn, const char *name)
+{
+	struct strv all = { 0 };
+	char *ret;
+
+	for (int i = 0; i < fn->nparams; i++)
+		strv_push(&all, xstrdup(fn->params[i].name));
+	ret = close_names(&all, name, "its parameters");
+	strv_free(&all);
+	return ret;
+}
+
+/* name_sources_free - close every source a run opened */
+void name_sources_free(struct name_sources *ns)
+{
+	for (int i = 0; i < ns->keys.n; i++)
+		type_source_free(&ns->sources[i]);
+	free(ns->sources);
+	strv_free(&ns->keys);
+	strv_free(&ns->errors);
+}
+
+/* The source for @key ("" vmlinux, a module, a binary's path), opened on first use. */
+static struct type_source *get_source(struct name_sources *ns, const char *key, bool user,
+				      char **err)
+{
+	struct type_source ts;
+	char *why = NULL;
+	int i;
+
+	for (i = 0; i < ns->keys.n && strcmp(ns->keys.v[i], key); i++)
+		;
+	if (i == ns->keys.n) {
+		if (user ? dwarf_source_open(key, &ts, &why) :
+			   btf_source_open(ns->btf_path, *key ? key : NULL, &ts, &why))
+			memset(&ts, 0, sizeof(ts));
+		ns->sources = xrealloc(ns->sources, (i + 1) * sizeof(*ns->sources));
+		ns->sources[i] = ts;
+		strv_push(&ns->keys, xstrdup(key));
+		strv_push(&ns->errors, why ? why : xstrdup(""));
+	}
+	if (ns->sources[i].ops)
+		return &ns->sources[i];
+	*err = xstrdup(ns->errors.v[i]);
+	return NULL;
+}
+
+/* A kernel function not in vmlinux's BTF: the first loaded module that has it. */
+static struct type_source *module_with(struct name_sources *ns, const char *func,
+				       struct nfunc *fn)
+{
+	struct type_source *ts = NULL;
+	struct strv mods = { 0 };
+
+	btf_source_modules(ns->btf_path, &mods);
+	for (int i = 0; i < mods.n && !ts; i++) {
+		char *err = NULL;
+
+		ts = get_source(ns, mods.v[i], false, &err);
+		if (ts && btf_source_func(ts, func, fn, &err))
+			ts = NULL;
+		free(err);
+	}
+	strv_free(&mods);
+	return ts;
+}
+
+/*
+ * names_func - the type source and the function @ps probes, as seen at
+ * its address: BTF for the kernel (at a function's entry only), DWARF
+ * for a user binary. Returns 0, or -1 with *@err set.
+ */
+int names_func(struct name_sources *ns, const struct probe_spec *ps,
+	       const struct arch_info *arch, struct type_source **ts, struct nfunc *fn,
+	       char **err)
+{
+	bool user = probe_spec_is_user(ps);
+
+	if (!ps->sym) {
+		*err = xasprintf("names need a function to look up: %s", user ?
+				 "BINARY:FUNCTION[+OFFSET]" : "FUNCTION");
+		return -1;
+	}
+	if (user) {
+		*ts = get_source(ns, ps->path, true, err);
+		return *ts ? dwarf_source_func(*ts, ps->sym, ps->offset, arch, fn, err) : -1;
+	}
+	if (ps->offset) {
+		*err = xasprintf("BTF knows a function's parameters at its entry only, not at "
+				 "%s+%llu", ps->sym, ps->offset);
+		return -1;
+	}
+	*ts = get_source(ns, ps->module_or_bin ? ps->module_or_bin : "", false, err);
+	if (!*ts || btf_source_func(*ts, ps->sym, fn, err) == 0)
+		return *ts ? 0 : -1;
+	if (!ps->module_or_bin && (*ts = module_with(ns, ps->sym, fn))) {
+		free(*err);
+		*err = NULL;
+		return 0;
+	}
+	return -1;
+}
+
+/*
+ * names_is_param - is @word a parameter of kernel function @func? For
+ * "p:vfs_read count", which the kernel's syntax reads as a probe named
+ * vfs_read on a function count.
+ */
+bool names_is_param(struct name_sources *ns, const char *func, const char *word)
+{
+	struct probe_spec ps = { .kind = PROBE_KPROBE, .sym = (char *)func };
+	struct type_source *ts;
+	struct nfunc fn = { 0 };
+	char *err = NULL;
+	bool found = false;
+
+	if (names_func(ns, &ps, NULL, &ts, &fn, &err) == 0) {
+		for (int i = 0; i < fn.nparams && !found; i++)
+			found = !strcmp(fn.params[i].name, word);
+		/* not a function either: a misspelt parameter, for the walker to say */
+		nfunc_free(&fn);
+		ps.sym = (char *)word;
+		found = found || (!strpbrk(word, "+:") && names_func(ns, &ps, NULL, &ts, &fn, &err));
+	}
+	nfunc_free(&fn);
+	free(err);
+	return found;
+}
+
+/* name_sources_check - whether --btf's file can be read: one error line if not */
+int name_sources_check(struct name_sources *ns)
+{
+	char *err = NULL;
+
+	if (get_source(ns, "", false, &err))
+		return 0;
+	err_msg("--btf %s: %s", ns->btf_path ? ns->btf_path : "", err);
+	free(err);
+	return -1;
+}
+
+/* The field name of an unnamed argument: the name itself, or its last member. */
+static char *default_name(const struct name_expr *e)
+{
+	const char *last = e->base;
+	int i = e->nsteps - 1;
+
+	while (i >= 0 && e->steps[i].kind == STEP_INDEX)
+		i--;
+	if (i >= 0)
+		last = e->steps[i].member;
+	if (last[0] == '$')
+		return NULL;	/* $retval: the kernel's argN, as without names */
+	if (i == e->nsteps - 1)
+		return xstrdup(last);
+	return xasprintf("%s_%llu", last, e->steps[e->nsteps - 1].index);
+}
+
+/* One walked name into @out as NAME=FETCH:TYPE. */
+static int push_walked(const struct type_source *ts, const struct nfunc *fn,
+		       const struct name_expr *e, const char *name, const char *type,
+		       const struct fetch_ctx *ctx, struct strv *out, char **err)
+{
+	struct name_fetch nf;
+	char *field = name ? xstrdup(name) : default_name(e);
+
+	if (name_fetch_walk(ts, fn, e, type, ctx, &nf, err)) {
+		free(field);
+		return -1;
+	}
+	strv_push(out, field ? xasprintf("%s=%s:%s", field, nf.fetch, nf.type) :
+		       xasprintf("%s:%s", nf.fetch, nf.type));
+	free(field);
+	free(nf.fetch);
+	free(nf.type);
+	return 0;
+}
+
+/* $params: every parameter by its name and type; those that cannot be read are said. */
+static void push_params(const struct type_source *ts, const struct nfunc *fn,
+			const struct fetch_ctx *ctx, struct strv *out, struct strv *notes)
+{
+	for (int i = 0; i < fn->nparams; i++) {
+		struct name_expr e = { .base = fn->params[i].name };
+		char *err = NULL;
+
+		if (push_walked(ts, fn, &e, NULL, NULL, ctx, out, &err))
+			strv_push(notes, xasprintf("$params of %s: '%s' left out: %s", fn->name,
+						   fn->params[i].name, err));
+		free(err);
+	}
+}
+
+/* Does argument FETCH (with :TYPE) need the types? A plain $retval only if there are any. */
+static bool wants_names(const char *fetch)
+{
+	return name_expr_is_name(fetch) || str_starts(fetch, "$params") ||
+	       str_starts(fetch, "$retval");
+}
+
+/* Rewrite one argument @arg into @out; *@fn and *@ts are loaded on first need. */
+static int rewrite_one(struct probe_spec *ps, struct name_sources *ns,
+		       const struct fetch_ctx *ctx, const char *arg, struct type_source **ts,
+		       struct nfunc *fn, struct strv *out, struct strv *notes, char **err)
+{
+	char *name, *fetch, *type;
+	struct name_expr e = { 0 };
+	int ret = 0;
+
+	fetcharg_split(arg, &name, &fetch, &type);
+	if (!wants_names(fetch)) {
+		strv_push(out, xstrdup(arg));
+		goto out;
+	}
+	if (!*ts && names_func(ns, ps, ctx->arch, ts, fn, err)) {
+		*ts = NULL;
+		nfunc_free(fn);
+		if (!strcmp(fetch, "$retval")) {	/* untyped, as without names */
+			free(*err);
+			*err = NULL;
+			strv_push(out, xstrdup(arg));
+			goto out;
+		}
+		ret = -1;
+		goto out;
+	}
+	ret = name_expr_parse(fetch, &e, err);
+	if (!ret && !strcmp(e.base, "$params")) {
+		if (name || type) {
+			*err = xasprintf("$params takes no name and no type: each parameter "
+					 "gets its own");
+			ret = -1;
+		} else {
+			push_params(*ts, fn, ctx, out, notes);
+		}
+	} else if (!ret) {
+		ret = push_walked(*ts, fn, &e, name, type, ctx, out, err);
+	}
+	name_expr_free(&e);
+out:
+	free(name);
+	free(fetch);
+	free(type);
+	return ret;
+}
+
+/*
+ * names_rewrite_args - @ps's arguments by name as the kernel's fetch arguments
+ *
+ * "filename:string" becomes "filename=+0(%si):string"; arguments in the
+ * kernel's syntax are left as they are. Prints a one-line error and
+ * returns -1 if a name cannot be translated.
+ */
+int names_rewrite_args(struct probe_spec *ps, const struct resolve_opts *ro,
+		       const struct fetch_ctx *ctx)
+{
+	struct name_sources local = { 0 }, *ns = ro->names ? ro->names : &local;
+	struct strv out = { 0 }, notes = { 0 };
+	struct type_source *ts = NULL;
+	struct nfunc fn = { 0 };
+	int ret = 0;
+
+	for (int i = 0; i < ps->args.n && !ret; i++) {
+		char *err = NULL;
+
+		ret = rewrite_one(ps, ns, ctx, ps->args.v[i], &ts, &fn, &out, &notes, &err);
+		if (ret)
+			err_msg("'%s': argument '%s': %s", ps->text, ps->args.v[i], err);
+		free(err);
+	}
+	for (int i = 0; !ret && i < notes.n; i++)
+		note_msg("%s", notes.v[i]);
+	if (!ret) {
+		strv_free(&ps->args);
+		ps->args = out;
+		memset(&out, 0, sizeof(out));
+	}
+	nfunc_free(&fn);
+	name_sources_free(&local);
+	strv_free(&out);
+	strv_free(&notes);
+	return ret ? -1 : 0;
+}

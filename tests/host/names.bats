@@ -1,0 +1,189 @@
+#!/usr/bin/env bats
+# Arguments by name: kernel functions from this kernel's BTF (dry runs: the
+# host has no kprobes; offsets checked against pahole and bpftool, which
+# read the same BTF on their own), user functions from DWARF (live
+# uprobes on tests/progs/names.c built with -g at -O0 and -O2), --vars,
+# and the errors.
+
+load ../helpers
+
+# off STRUCT MEMBER: MEMBER's byte offset in STRUCT, as pahole reads it from BTF
+off() {
+	pahole -C "$1" 2>/dev/null |
+		sed -nE "s/.*[ *]$2(\[[0-9]+\])?;[[:space:]]+\/\*[[:space:]]+([0-9]+) .*/\2/p" | head -1
+}
+
+# dry SPEC...: the definitions' fetch arguments, helper fields (__k...) left out
+dry() {
+	run -0 --separate-stderr "$KTPROBE" -n "$@"
+	args=$(for l in "${lines[@]}"; do read -r _ _ a <<<"$l"; echo "$a"; done |
+		tr ' ' '\n' | grep -v '^__k' | paste -sd' ')
+}
+
+@test "kernel names: a parameter, a char * as a string, an int by its size" {
+	dry 'p:do_sys_openat2 filename:string dfd'
+	[ "$args" = 'filename=+0(%si):string dfd=%di:s32' ]
+	# the string keeps its pointer helper for the companion's fill
+	[[ "${lines[0]}" == *" __kf0_filename=%si:x64 "* ]]
+}
+
+@test "kernel names: a three-level path through -> and ., offsets as pahole has them" {
+	local f_path dentry d_name name
+	f_path=$(off file f_path) dentry=$(off path dentry) d_name=$(off dentry d_name)
+	name=$(off qstr name)
+	[ -n "$f_path" ]
+	[ -n "$dentry" ]
+	[ -n "$d_name" ]
+	[ -n "$name" ]
+	dry 'p:vfs_read file->f_path.dentry->d_name.name:string count'
+	[ "$args" = "name=+0(+$((d_name + name))(+$((f_path + dentry))(%di))):string count=%dx:u64" ]
+	dry 'p:vfs_read file->f_inode->i_ino'
+	[ "$args" = "i_ino=+$(off inode i_ino)(+$(off file f_inode)(%di)):u64" ]
+}
+
+@test "kernel names: a char array is a string, a u8 array bytes, an element by index" {
+	dry 'p:vfs_read file->f_inode->i_sb->s_id'
+	[ "$args" = "s_id=+$(off super_block s_id)(+$(off inode i_sb)(+$(off file f_inode)(%di))):string" ]
+	dry 'p:vfs_read file->f_inode->i_sb->s_uuid.b'
+	[[ "$args" =~ ^b=\+[0-9]+\(.*\):u8\[16\]$ ]]
+	dry 'p:vfs_read buf[3]'
+	[ "$args" = 'buf_3=+3(%si):u8' ]
+}
+
+@test "kernel names: a bitfield is the kernel's b<width>@<bit>/<container>" {
+	local line byte bit
+	line=$(pahole -C sock 2>/dev/null | grep -m1 -E '^[[:space:]]+u8[[:space:]].*:1;.*/\*[[:space:]]+[0-9]+:[[:space:]]*[0-9]+')
+	[[ "$line" =~ ([a-z_]+):1\;.*/\*[[:space:]]+([0-9]+):[[:space:]]*([0-9]+) ]]
+	name=${BASH_REMATCH[1]} byte=${BASH_REMATCH[2]} bit=${BASH_REMATCH[3]}
+	dry "p:tcp_sendmsg sk->$name"
+	[ "$args" = "$name=+$byte(%di):b1@$bit/8" ]
+}
+
+@test "kernel names: a member of an anonymous union, and a struct pointer in hex" {
+	dry 'p:tcp_sendmsg sk->__sk_common.skc_dport sk'
+	[ "$args" = "skc_dport=+$(off sock_common skc_dport)(%di):u16 sk=%di:x64" ]
+}
+
+@test "kernel names: \$params types every parameter; \$retval has the return type" {
+	dry 'p:do_sys_openat2 $params'
+	[ "$args" = 'dfd=%di:s32 filename=+0(%si):string how=%dx:x64' ]
+	# the return type as bpftool reads it: FUNC -> FUNC_PROTO -> ret_type_id
+	local raw proto ret
+	raw=$(bpftool btf dump file /sys/kernel/btf/vmlinux format raw 2>/dev/null)
+	proto=$(awk "/^\[[0-9]+\] FUNC 'do_sys_openat2' /{sub(\"type_id=\",\"\",\$4); print \$4; exit}" <<<"$raw")
+	ret=$(awk "/^\[$proto\] FUNC_PROTO /{sub(\"ret_type_id=\",\"\",\$4); print \$4; exit}" <<<"$raw")
+	run -0 awk "/^\[$ret\] INT /{print \$3, \$4, \$NF; exit}" <<<"$raw"
+	[ "$output" = "'int' size=4 encoding=SIGNED" ]
+	dry 'r:do_sys_openat2 $retval'
+	[ "$args" = 'arg1=$retval:s32' ]
+}
+
+@test "kernel names: p:FUNC PARAM is the function with an argument, p:NAME FUNC a named probe" {
+	dry 'p:vfs_read count'
+	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9_]+/vfs_read\ vfs_read\ count=%dx:u64$ ]]
+	dry 'p:myread vfs_read'
+	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9_]+/myread\ vfs_read$ ]]
+}
+
+@test "kernel names for another architecture's registers (--arch)" {
+	dry --arch arm64 'p:do_sys_openat2 filename:string dfd'
+	[ "$args" = 'filename=+0(%x1):string dfd=%x0:s32' ]
+}
+
+# errors: the last line of stderr (a dry run here first notes that this kernel has no kprobes)
+@test "kernel names: errors name what is wrong and the close names" {
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read fil'
+	[ "${stderr_lines[-1]}" = "ktprobe: 'p:vfs_read fil': argument 'fil': vfs_read has no parameter 'fil'; close: file" ]
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read file->f_inodee'
+	[[ "$stderr" == *"struct file has no member 'f_inodee'; close: f_inode"* ]]
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read count:string'
+	[[ "$stderr" == *"'count' is size_t, not a pointer: ':string' needs a char * or a char array" ]]
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_readd file->f_inode'
+	[[ "$stderr" == *"has no function 'vfs_readd'"*"close: vfs_read"* ]]
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read file.f_path'
+	[[ "$stderr" == *"'.f_path' on struct file *, a pointer (use '->')" ]]
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read $retval'
+	[[ "$stderr" == *'$retval is there only in a return probe (r:)' ]]
+	run -0 grep -vc 'note: this kernel has no kprobes' <<<"$stderr"
+	[ "$output" -eq 1 ]
+}
+
+@test "no BTF: --btf /dev/null is one clear line" {
+	run -1 --separate-stderr "$KTPROBE" -n --btf /dev/null 'p:vfs_read file->f_inode'
+	[ "$stderr" = "ktprobe: --btf /dev/null: cannot read BTF from /dev/null: not BTF, nor an ELF file with a .BTF section" ]
+	run -1 --separate-stderr "$KTPROBE" --btf /sys/kernel/btf/vmlinux 'p:vfs_read count'
+	[[ "$stderr" == *"--btf FILE describes another kernel: use it with -n or --vars" ]]
+}
+
+@test "--btf reads another kernel's BTF, raw or in a directory laid out as /sys/kernel/btf" {
+	mkdir "$BATS_TEST_TMPDIR/btf"
+	cp /sys/kernel/btf/vmlinux "$BATS_TEST_TMPDIR/btf/vmlinux"
+	dry --btf "$BATS_TEST_TMPDIR/btf" 'p:do_sys_openat2 filename:string'
+	[ "$args" = 'filename=+0(%si):string' ]
+	dry --btf "$BATS_TEST_TMPDIR/btf/vmlinux" 'p:do_sys_openat2 dfd'
+	[ "$args" = 'dfd=%di:s32' ]
+}
+
+@test "--vars lists the parameters, where each is, and the return type" {
+	run -0 "$KTPROBE" --vars do_sys_openat2
+	[ "${lines[0]}" = "int do_sys_openat2(int dfd, const char *filename, struct open_how *how)" ]
+	[[ "${lines[1]}" =~ ^$'\t'"int dfd "+%di$ ]]
+	[[ "${lines[2]}" =~ ^$'\t'"const char *filename "+%si$ ]]
+	[[ "${lines[4]}" =~ ^$'\t'"\$retval "+int$ ]]
+}
+
+@test "--vars 'FUNC EXPR->' lists the members with their offsets" {
+	run -0 "$KTPROBE" --vars 'vfs_read file->'
+	[[ "${lines[0]}" =~ ^"struct file ("[0-9]+" bytes), at file->"$ ]]
+	grep -qE $'^\t'"\+$(off file f_inode) +struct inode \*f_inode$" <<<"$output"
+	run -0 "$KTPROBE" --vars 'vfs_read file->f_path.'
+	[[ "${lines[0]}" =~ ^"const struct path (16 bytes), at file->f_path."$ ]]
+	run -1 --separate-stderr "$KTPROBE" --vars 'vfs_read count->'
+	[[ "$stderr" == *"'count' is no pointer"* ]]
+}
+
+# user functions: the test program's greet(const char *s, int n) and visit(struct item *, long)
+@test "user names at -O0 and -O2: parameters, members, a bitfield, \$retval, live" {
+	for o in O0 O2; do
+		ktp_bg -d 5 "p:$PROGS/names_$o:greet s n" "r:$PROGS/names_$o:greet \$retval" \
+			"p:$PROGS/names_$o:visit it->label it->at.y it->next->tag it->kind it->next->weight scale"
+		"$PROGS/names_$o" 2 >/dev/null
+		ktp_end
+		[ "$KTP_STATUS" -eq 0 ]
+		grep -qE "${LINE_RE}greet: \(0x[0-9a-f]+\) s=\"hello\" n=3$" "$OUT"
+		grep -qE "${LINE_RE}greet: \(0x[0-9a-f]+\) s=\"hello\" n=4$" "$OUT"
+		grep -qE "${LINE_RE}greet__return: \(.*\) arg1=15$" "$OUT"
+		run -0 grep -cE "${LINE_RE}visit: \(0x[0-9a-f]+\) label=\"first\" y=4 tag=\"tail\" kind=9 weight=-4 scale=10$" "$OUT"
+		[ "$output" -eq 2 ] || { echo "-$o:"; cat "$OUT"; false; }
+	done
+}
+
+@test "user names past the entry use DWARF's location there (-O0: the stack slot)" {
+	local start call
+	# the first call in greet comes after the prologue has stored s and n
+	start=$(nm "$PROGS/names_O0" | awk '$3 == "greet" {print $1}')
+	call=$(objdump -d --no-show-raw-insn "$PROGS/names_O0" |
+		awk -v s="$start" '$0 ~ "^0*" s " <greet>:" {f=1; next} f && /call/ {sub(":", "", $1); print $1; exit}')
+	[ -n "$call" ]
+	ktp_bg -d 5 "p:$PROGS/names_O0:greet+$((0x$call - 0x$start)) s n"
+	"$PROGS/names_O0" 1 >/dev/null
+	ktp_end
+	grep -qE "${LINE_RE}greet_0x[0-9a-f]+: \(0x[0-9a-f]+\) s=\"hello\" n=3$" "$OUT"
+	run -0 "$KTPROBE" -n "p:$PROGS/names_O0:greet+$((0x$call - 0x$start)) n"
+	[[ "$output" =~ n=-[0-9]+\(%bp\):s32$ ]]
+}
+
+@test "user names: no debug info is one clear line that suggests \$argN" {
+	run -1 --separate-stderr "$KTPROBE" -n "p:$PROGS/target_stripped:probe_me s"
+	[[ "$stderr" == *"has no debug info (DWARF) for names"*'$argN'* ]]
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	run -1 --separate-stderr "$KTPROBE" -n "p:$PROGS/names_O0:greet t"
+	[[ "$stderr" == *"greet has no parameter 't'; close: s, n"* ]]
+}
+
+@test "--vars on a user function" {
+	run -0 "$KTPROBE" --vars "$PROGS/names_O2:visit"
+	[ "${lines[0]}" = "long int visit(struct item *it, long int scale)" ]
+	run -0 "$KTPROBE" --vars "$PROGS/names_O2:visit it->"
+	grep -qE $'^\t'"\+16 +unsigned int kind:5 \(bit 3\)$" <<<"$output"
+}
