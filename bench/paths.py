@@ -303,6 +303,29 @@ def lab_rows(rounds, root, log):
                     median_range([100.0 * j["late"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
                     median_range([100.0 * j["none"] / max(j["shown"], 1) for j in res], "{:.1f} %"),
                     sum(j["vwrong"] for j in res), median_range([j["slow"] for j in res])))
+    return rows + lab_startup_rows(root)
+
+
+def lab_startup_rows(root):
+    """Names' start-up cost in the guests: a kprobe by name against the same in registers."""
+    rows = ["", "**Start-up with names in the lab guests** (kprobe on vfs_read, three levels "
+            "deep by name, against ktprobe's own translation in registers; ten runs of 0.05 s "
+            "each, exec to exit, TCG; per run, median with min-max)", "",
+            "| guest | by name | in registers | added by names |", "|---|---|---|---|"]
+    for arch in ("x86_64", "arm64"):
+        for kernel in ("6.1", "newest"):
+            path = os.path.join(root, "tests", "build", "lab-" + arch, "console-{}.log".format(kernel))
+            text = open(path, errors="replace").read().splitlines()
+            release = next((t.split()[1] for t in text if t.startswith("BENCH-KERNEL ")), kernel)
+            got = [dict(kv.split("=", 1) for kv in t.split()[1:4])
+                   for t in text if t.startswith("BENCH-STARTUP ")]
+            if not got:
+                continue
+            per = lambda key: [int(g[key]) / int(g["runs"]) / 1000.0 for g in got]
+            added = [n - r for n, r in zip(per("names_us"), per("regs_us"))]
+            rows.append("| {} {} | {} ms | {} ms | {} ms |".format(
+                arch, release, median_range(per("names_us"), "{:.0f}"),
+                median_range(per("regs_us"), "{:.0f}"), median_range(added, "{:+.0f}")))
     return rows
 
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel's types, from its BTF (/sys/kernel/btf/vmlinux, a module's
- * split BTF beside it, or a file given with --btf), read with libbpf's BTF
- * parser: no bpf() call is made. Answers the type source questions of
+ * split BTF beside it, or a file given with --btf): vmlinux's mapped and
+ * indexed (btf_index.c), read with libbpf's accessors, parsed in full by
+ * libbpf only to spell a type; a module's and an ELF file's parsed by
+ * libbpf. No bpf() call is made. Answers the type source questions of
  * names.h and finds a function's parameters.
  */
 #include <bpf/btf.h>
@@ -12,15 +14,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "btf_index.h"
 #include "names.h"
 
 #define KERNEL_BTF_DIR "/sys/kernel/btf"
 #define MAX_TYPE_CHAIN 64	/* typedefs and qualifiers looked through, at most */
 
 struct btf_source {
-	struct btf *base;		/* vmlinux */
+	struct btf_index *index;	/* vmlinux's raw BTF, mapped; or NULL */
+	struct btf *base;		/* vmlinux, parsed by libbpf (without an index: always) */
 	struct btf *btf;		/* the module's (split on base), or base */
+	int ptr_size;			/* bytes; 0: not known yet */
 	struct btf_dump *dump;		/* spells types in C */
 	FILE *dump_out;			/* where @dump writes, into @dump_buf */
 	char *dump_buf;
@@ -33,6 +39,77 @@ static bool is_dir(const char *path)
 	struct stat st;
 
 	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+/* Type @id, from the index or from libbpf; NULL for void or an id out of range. */
+static const struct btf_type *type_at(const struct btf_source *bs, unsigned long long id)
+{
+	if (id > 0xffffffffULL)
+		return NULL;
+	return bs->index ? btf_index_type(bs->index, id) : btf__type_by_id(bs->btf, id);
+}
+
+/* The string at @off ("" if none). */
+static const char *name_at(const struct btf_source *bs, unsigned int off)
+{
+	const char *name = bs->index ? btf_index_name(bs->index, off) :
+			   btf__name_by_offset(bs->btf, off);
+
+	return name ? name : "";
+}
+
+/* One more than the largest type id. */
+static unsigned int type_count(const struct btf_source *bs)
+{
+	return bs->index ? btf_index_count(bs->index) : btf__type_cnt(bs->btf);
+}
+
+/* libbpf's own parse of the indexed file, made when a type must be spelt. */
+static struct btf *libbpf_btf(struct btf_source *bs)
+{
+	const void *data;
+	size_t size;
+
+	if (!bs->btf && bs->index) {
+		data = btf_index_data(bs->index, &size);
+		bs->base = btf__new(data, size);
+		bs->btf = bs->base;
+	}
+	return bs->btf;
+}
+
+/* A pointer's size: that of C's long (libbpf's rule), 8 if the BTF has no long. */
+static int pointer_size(struct btf_source *bs)
+{
+	if (bs->ptr_size)
+		return bs->ptr_size;
+	bs->ptr_size = 8;
+	if (!bs->index) {
+		bs->ptr_size = btf__pointer_size(bs->btf) > 0 ? btf__pointer_size(bs->btf) : 8;
+		return bs->ptr_size;
+	}
+	for (unsigned int id = 1; id < type_count(bs); id++) {
+		const struct btf_type *t = type_at(bs, id);
+		const char *name = name_at(bs, t->name_off);
+
+		if (btf_is_int(t) && (!strcmp(name, "long int") || !strcmp(name, "long unsigned int"))) {
+			bs->ptr_size = t->size;
+			break;
+		}
+	}
+	return bs->ptr_size;
+}
+
+static int btf_type(void *src, type_ref id, struct ntype *out);
+
+/* An array's size in bytes: its elements' size times their number. */
+static unsigned long long array_size(struct btf_source *bs, const struct btf_type *t)
+{
+	struct ntype elem;
+
+	if (btf_type(bs, btf_array(t)->type, &elem))
+		return 0;
+	return elem.size * btf_array(t)->nelems;
 }
 
 /* @t's kind and size as names.h describes them. */
@@ -48,7 +125,7 @@ static int btf_type(void *src, type_ref id, struct ntype *out)
 			out->kind = NT_VOID;
 			return 0;
 		}
-		t = btf__type_by_id(bs->btf, id);
+		t = type_at(bs, id);
 		if (!t || hops++ > MAX_TYPE_CHAIN)
 			return -1;
 		if (!btf_is_mod(t) && !btf_is_typedef(t) && !btf_is_type_tag(t))
@@ -56,7 +133,7 @@ static int btf_type(void *src, type_ref id, struct ntype *out)
 		id = t->type;
 	}
 	if (btf_is_int(t)) {
-		const char *name = btf__name_by_offset(bs->btf, t->name_off);
+		const char *name = name_at(bs, t->name_off);
 
 		out->kind = NT_INT;
 		out->size = t->size;
@@ -70,13 +147,13 @@ static int btf_type(void *src, type_ref id, struct ntype *out)
 		out->is_signed = btf_kflag(t);
 	} else if (btf_is_ptr(t)) {
 		out->kind = NT_PTR;
-		out->size = btf__pointer_size(bs->btf);
+		out->size = pointer_size(bs);
 		out->target = t->type;
 	} else if (btf_is_array(t)) {
 		out->kind = NT_ARRAY;
 		out->target = btf_array(t)->type;
 		out->nelems = btf_array(t)->nelems;
-		out->size = btf__resolve_size(bs->btf, id) > 0 ? btf__resolve_size(bs->btf, id) : 0;
+		out->size = hops < MAX_TYPE_CHAIN ? array_size(bs, t) : 0;
 	} else if (btf_is_composite(t)) {
 		out->kind = btf_is_struct(t) ? NT_STRUCT : NT_UNION;
 		out->size = t->size;
@@ -96,15 +173,14 @@ static int btf_member(void *src, type_ref id, int i, struct nmember *out)
 	const struct btf_type *t;
 	int hops = 0;
 
-	while ((t = btf__type_by_id(bs->btf, id)) && (btf_is_mod(t) || btf_is_typedef(t)) &&
+	while ((t = type_at(bs, id)) && (btf_is_mod(t) || btf_is_typedef(t)) &&
 	       hops++ < MAX_TYPE_CHAIN)
 		id = t->type;
 	if (!t || !btf_is_composite(t))
 		return -1;
 	if (i >= btf_vlen(t))
 		return 1;
-	out->name = btf__name_by_offset(bs->btf, btf_members(t)[i].name_off);
-	out->name = out->name ? out->name : "";
+	out->name = name_at(bs, btf_members(t)[i].name_off);
 	out->type = btf_members(t)[i].type;
 	out->bit_offset = btf_member_bit_offset(t, i);
 	out->bit_size = btf_member_bitfield_size(t, i);
@@ -123,12 +199,12 @@ static char *btf_type_name(void *src, type_ref id)
 	struct btf_source *bs = src;
 	LIBBPF_OPTS(btf_dump_emit_type_decl_opts, opts, .field_name = "");
 
-	if (!bs->dump) {
+	if (!bs->dump && libbpf_btf(bs)) {
 		bs->dump_out = open_memstream(&bs->dump_buf, &bs->dump_len);
 		bs->dump = bs->dump_out ? btf_dump__new(bs->btf, dump_printf, bs->dump_out, NULL) : NULL;
-		if (!bs->dump)
-			return xasprintf("type %llu", id);
 	}
+	if (!bs->dump)
+		return xasprintf("type %llu", id);
 	rewind(bs->dump_out);
 	if (btf_dump__emit_type_decl(bs->dump, id, &opts) || fflush(bs->dump_out))
 		return xasprintf("type %llu", id);
@@ -146,6 +222,7 @@ static void btf_source_release(void *src)
 	if (bs->btf != bs->base)
 		btf__free(bs->btf);
 	btf__free(bs->base);
+	btf_index_close(bs->index);
 	free(bs);
 }
 
@@ -184,9 +261,12 @@ int btf_source_open(const char *btf_path, const char *module, struct type_source
 	int ret = -1;
 
 	memset(ts, 0, sizeof(*ts));
-	bs->base = parse(base_path, NULL, err);
-	if (!bs->base) {
-		if (!btf_path && errno == ENOENT) {
+	if (!module)	/* a module's BTF is split on a parsed vmlinux's */
+		bs->index = btf_index_open(base_path, err);
+	if (!bs->index && !*err)
+		bs->base = parse(base_path, NULL, err);
+	if (!bs->index && !bs->base) {
+		if (!btf_path && access(base_path, F_OK)) {
 			free(*err);
 			*err = xasprintf("this kernel has no BTF (%s): names need it, or "
 					 "--btf FILE; use registers or $argN", base_path);
@@ -206,7 +286,9 @@ int btf_source_open(const char *btf_path, const char *module, struct type_source
 	ts->priv = bs;
 	ts->what = module ? xasprintf("the BTF of module %s", module) :
 		   xasprintf("the kernel's BTF (%s)", base_path);
-	ts->big_endian = btf__endianness(bs->base) == BTF_BIG_ENDIAN;
+	/* an index is of BTF in this machine's byte order */
+	ts->big_endian = bs->base ? btf__endianness(bs->base) == BTF_BIG_ENDIAN :
+			 __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
 	bs = NULL;
 	ret = 0;
 out:
@@ -231,21 +313,21 @@ void btf_source_modules(const char *btf_path, struct strv *out)
 }
 
 /* The functions in @btf whose names are near @func, for an error; NULL if none. */
-static char *close_functions(const struct btf *btf, const char *func)
+static char *close_functions(const struct btf_source *bs, const char *func)
 {
 	int limit = strlen(func) / 4 + 1, best = limit + 1;
 	struct strv close = { 0 };
 	char *ret = NULL;
 
 	for (int pass = 0; pass < 2; pass++) {
-		for (unsigned int id = 1; id < btf__type_cnt(btf) && close.n < 8; id++) {
-			const struct btf_type *t = btf__type_by_id(btf, id);
+		for (unsigned int id = 1; id < type_count(bs) && close.n < 8; id++) {
+			const struct btf_type *t = type_at(bs, id);
 			const char *name;
 			int d;
 
 			if (!btf_is_func(t))
 				continue;
-			name = btf__name_by_offset(btf, t->name_off);
+			name = name_at(bs, t->name_off);
 			d = edit_distance(func, name, limit);
 			if (pass == 0 && d < best)
 				best = d;	/* the first pass finds the nearest distance */
@@ -274,11 +356,12 @@ int btf_source_func(struct type_source *ts, const char *func, struct nfunc *out,
 	int id, n;
 
 	memset(out, 0, sizeof(*out));
-	id = btf__find_by_name_kind(bs->btf, func, BTF_KIND_FUNC);
-	fn = id > 0 ? btf__type_by_id(bs->btf, id) : NULL;
-	proto = fn ? btf__type_by_id(bs->btf, fn->type) : NULL;
+	id = bs->index ? btf_index_find_func(bs->index, func) :
+	     btf__find_by_name_kind(bs->btf, func, BTF_KIND_FUNC);
+	fn = id > 0 ? type_at(bs, id) : NULL;
+	proto = fn ? type_at(bs, fn->type) : NULL;
 	if (!proto || !btf_is_func_proto(proto)) {
-		char *close = close_functions(bs->btf, func);
+		char *close = close_functions(bs, func);
 
 		*err = xasprintf("%s has no function '%s'%s%s (an inlined function, or one the "
 				 "compiler renamed, has none)", ts->what, func, close ? "; close: " : "",
@@ -296,9 +379,9 @@ int btf_source_func(struct type_source *ts, const char *func, struct nfunc *out,
 	out->params = xcalloc(n ? n : 1, sizeof(*out->params));
 	out->nparams = n;
 	for (int i = 0; i < n; i++) {
-		const char *name = btf__name_by_offset(bs->btf, params[i].name_off);
+		const char *name = name_at(bs, params[i].name_off);
 
-		out->params[i].name = name && *name ? xstrdup(name) : xasprintf("arg%d", i + 1);
+		out->params[i].name = *name ? xstrdup(name) : xasprintf("arg%d", i + 1);
 		out->params[i].type = params[i].type;
 		out->params[i].where = NP_ARG;
 		out->params[i].index = i + 1;
