@@ -298,6 +298,24 @@ out:
 	return ret;
 }
 
+/*
+ * btf_source_has_module - whether --btf's directory @btf_path has BTF for
+ * @module (MOD:FUNC of a dry run for another kernel, whose modules are
+ * not loaded here)
+ */
+bool btf_source_has_module(const char *btf_path, const char *module)
+{
+	char *path;
+	bool found;
+
+	if (!btf_path || !is_dir(btf_path) || strchr(module, '/') || module[0] == '.')
+		return false;
+	path = xasprintf("%s/%s", btf_path, module);
+	found = !access(path, R_OK);
+	free(path);
+	return found;
+}
+
 /* The modules whose BTF sits beside vmlinux's in @btf_path's directory. */
 void btf_source_modules(const char *btf_path, struct strv *out)
 {

@@ -15,13 +15,24 @@
 
 #define MAX_ANON_DEPTH 8
 
-/* "TYPE NAME" as C writes a declaration: "struct file *file", "int dfd". */
+/*
+ * "TYPE NAME" as C writes a declaration: "struct file *file", "int dfd",
+ * "char label[16]", "void (*done)(int)".
+ */
 static char *declaration(const struct type_source *ts, type_ref t, const char *name)
 {
 	char *tn = ts->ops->type_name(ts->priv, t);
+	char *fp = strstr(tn, "(*"), *arr = strchr(tn, '[');
 	size_t len = strlen(tn);
-	char *ret = xasprintf("%s%s%s", tn, len && tn[len - 1] == '*' ? "" : " ", name);
+	char *ret;
 
+	if (fp)
+		ret = xasprintf("%.*s%s%s", (int)(fp + 2 - tn), tn, name, fp + 2);
+	else if (arr)
+		ret = xasprintf("%.*s%s%s%s", (int)(arr - tn), tn,
+				arr > tn && arr[-1] != ' ' && arr[-1] != '*' ? " " : "", name, arr);
+	else
+		ret = xasprintf("%s%s%s", tn, len && tn[len - 1] == '*' ? "" : " ", name);
 	free(tn);
 	return ret;
 }

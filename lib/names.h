@@ -142,6 +142,7 @@ int btf_source_open(const char *btf_path, const char *module, struct type_source
 		    char **err);
 int btf_source_func(struct type_source *ts, const char *func, struct nfunc *out, char **err);
 void btf_source_modules(const char *btf_path, struct strv *out);
+bool btf_source_has_module(const char *btf_path, const char *module);
 
 /* dwarf_source.c: a user binary's types (libdw); without libdw, an error that says so */
 int dwarf_source_open(const char *path, struct type_source *ts, char **err);

@@ -272,7 +272,8 @@ int probe_spec_resolve(struct probe_spec *ps, const struct resolve_opts *ro)
 		return 0;
 	if (ps->module_or_bin && !strchr(ps->module_or_bin, '/') &&
 	    !bin_is_resolvable(ps->module_or_bin, ro->pid, ro->arch) &&
-	    kfunc_module_loaded(ps->module_or_bin))
+	    (kfunc_module_loaded(ps->module_or_bin) ||
+	     (ro->names && btf_source_has_module(ro->names->btf_path, ps->module_or_bin))))
 		err = resolve_kprobe(ps, ro);		/* MOD:SYM */
 	else if (ps->module_or_bin)
 		err = resolve_uprobe(ps, ro);

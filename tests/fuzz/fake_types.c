@@ -143,6 +143,12 @@ void btf_source_modules(const char *btf_path, struct strv *out)
 	(void)btf_path, (void)out;
 }
 
+bool btf_source_has_module(const char *btf_path, const char *module)
+{
+	(void)btf_path, (void)module;
+	return false;
+}
+
 int dwarf_source_open(const char *path, struct type_source *ts, char **err)
 {
 	(void)path, (void)err;

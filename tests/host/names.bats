@@ -187,3 +187,27 @@ dry() {
 	run -0 "$KTPROBE" --vars "$PROGS/names_O2:visit it->"
 	grep -qE $'^\t'"\+16 +unsigned int kind:5 \(bit 3\)$" <<<"$output"
 }
+
+# a module's split BTF, made by pahole on vmlinux's as the kernel build does
+# (no guest loads a module), in a directory laid out as /sys/kernel/btf
+@test "a module's function by name, from its split BTF (--btf DIR, dry run)" {
+	local d=$BATS_TEST_TMPDIR
+	mkdir "$d/btf"
+	cp /sys/kernel/btf/vmlinux "$d/btf/vmlinux"
+	cat >"$d/widgets.c" <<'C'
+struct file;
+struct widget { int id; struct file *owner; char label[16]; unsigned long flags; };
+int widget_poke(struct widget *w, struct file *f, int how) { return w->id + how + (f != 0); }
+C
+	gcc -g -O1 -c -o "$d/btf/widgets" "$d/widgets.c"
+	pahole -J --btf_base=/sys/kernel/btf/vmlinux "$d/btf/widgets" 2>/dev/null
+	# module types and vmlinux's (struct file) in one path
+	dry --btf "$d/btf" 'p:widgets:widget_poke w->label w->owner->f_inode->i_ino how'
+	[ "$args" = "label=+16(%di):string i_ino=+$(off inode i_ino)(+$(off file f_inode)(+8(%di))):u64 how=%dx:s32" ]
+	[[ "${lines[0]}" == *" widgets:widget_poke "* ]]
+	# without MOD:, every module's BTF is looked in
+	dry --btf "$d/btf" 'p:widget_poke w->id'
+	[ "$args" = 'id=+0(%di):s32' ]
+	run -0 "$KTPROBE" --btf "$d/btf" --vars 'widget_poke w->'
+	[ "${lines[3]}" = $'\t+16     char label[16]' ]
+}
