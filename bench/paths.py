@@ -309,8 +309,9 @@ def lab_rows(rounds, root, log):
 def lab_startup_rows(root):
     """Names' start-up cost in the guests: a kprobe by name against the same in registers."""
     rows = ["", "**Start-up with names in the lab guests** (kprobe on vfs_read, three levels "
-            "deep by name, against ktprobe's own translation in registers; ten runs of 0.05 s "
-            "each, exec to exit, TCG; per run, median with min-max)", "",
+            "deep by name, against ktprobe's own translation in registers; 20 dry runs each, "
+            "exec to exit, under TCG, ~10-50x slower than the host; per run, median of the "
+            "rounds with min-max)", "",
             "| guest | by name | in registers | added by names |", "|---|---|---|---|"]
     for arch in ("x86_64", "arm64"):
         for kernel in ("6.1", "newest"):
@@ -324,8 +325,8 @@ def lab_startup_rows(root):
             per = lambda key: [int(g[key]) / int(g["runs"]) / 1000.0 for g in got]
             added = [n - r for n, r in zip(per("names_us"), per("regs_us"))]
             rows.append("| {} {} | {} ms | {} ms | {} ms |".format(
-                arch, release, median_range(per("names_us"), "{:.0f}"),
-                median_range(per("regs_us"), "{:.0f}"), median_range(added, "{:+.0f}")))
+                arch, release, median_range(per("names_us"), "{:.1f}"),
+                median_range(per("regs_us"), "{:.1f}"), median_range(added, "{:+.1f}")))
     return rows
 
 

@@ -417,8 +417,6 @@ int main(int argc, char **argv)
 	}
 	names.btf_path = c.btf;
 	ro.names = &names;
-	if (c.btf && name_sources_check(&names))
-		goto out;
 	if (c.vars)
 		c.dry_run = true;	/* looks, writes nothing */
 	if (!c.specs.n && !c.vars) {
@@ -441,6 +439,10 @@ int main(int argc, char **argv)
 	ro.force = c.force;
 	ro.foreign = c.arch != NULL;
 	ro.fills = !c.run.no_fill;	/* --arch: another machine, even of this kind */
+	names.arch = ro.arch;
+	names.foreign = ro.arch != arch_host();
+	if (c.btf && name_sources_check(&names))
+		goto out;
 	if (c.vars) {
 		ret = names_list_vars(c.vars, &ro);
 		goto out;

@@ -130,7 +130,7 @@ static const struct arch_info arches[] = {
 		.kstack_first = -1, .ustack_first = -1,
 		.ret = "gpr3", .sp = "gpr1", .kernel_argn = true,
 	}, {
-		.name = "s390x", .aliases = "s390",
+		.name = "s390x", .aliases = "s390", .big_endian = true,
 		.elf_machine = EM_S390, .long_size = 8, .regs = s390x_regs,
 		.kargs = s390x_args, .uargs = s390x_args,
 		.kstack_first = 20, .ustack_first = 20,	/* 160(%r15) */

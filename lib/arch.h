@@ -30,6 +30,7 @@ struct arch_info {
 	bool kernel_argn;		/* kprobes accept $argN */
 	const char *syscall_prefix;	/* wrapper prefix, e.g. "__x64_sys_" */
 	const int *syscall_regs_off;	/* user arg N in the wrapper's pt_regs */
+	bool big_endian;		/* s390x; Debian's powerpc64 and mips64 are little */
 };
 
 const struct arch_info *arch_find(const char *name);

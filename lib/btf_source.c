@@ -8,6 +8,7 @@
  * names.h and finds a function's parameters.
  */
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -261,6 +262,7 @@ int btf_source_open(const char *btf_path, const char *module, struct type_source
 	int ret = -1;
 
 	memset(ts, 0, sizeof(*ts));
+	libbpf_set_print(NULL);		/* its messages would be a second line: ours say it */
 	if (!module)	/* a module's BTF is split on a parsed vmlinux's */
 		bs->index = btf_index_open(base_path, err);
 	if (!bs->index && !*err)
@@ -286,6 +288,7 @@ int btf_source_open(const char *btf_path, const char *module, struct type_source
 	ts->priv = bs;
 	ts->what = module ? xasprintf("the BTF of module %s", module) :
 		   xasprintf("the kernel's BTF (%s)", base_path);
+	ts->pointer_size = pointer_size(bs);
 	/* an index is of BTF in this machine's byte order */
 	ts->big_endian = bs->base ? btf__endianness(bs->base) == BTF_BIG_ENDIAN :
 			 __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;

@@ -314,6 +314,46 @@ static void place(struct fctx *fc, Dwarf_Die *d, struct nparam *p)
 		place_none(p, untranslated(fc, p, "location", ops, n));
 }
 
+/*
+ * Where @fc's prologue ends: the first line-table row after the function's
+ * first address (as debuggers skip a prologue), or its first address if
+ * the line table says nothing.
+ */
+static Dwarf_Addr prologue_end(struct fctx *fc)
+{
+	Dwarf_Addr end = 0, high = 0, addr;
+	Dwarf_Die cu;
+	Dwarf_Lines *lines;
+	size_t n;
+
+	if (!dwarf_diecu(&fc->die, &cu, NULL, NULL) || dwarf_getsrclines(&cu, &lines, &n) ||
+	    dwarf_highpc(&fc->die, &high))
+		return fc->low;
+	for (size_t i = 0; i < n; i++)
+		if (!dwarf_lineaddr(dwarf_onesrcline(lines, i), &addr) && addr > fc->low &&
+		    addr < high && (!end || addr < end))
+			end = addr;
+	return end ? end : fc->low;
+}
+
+/*
+ * A stack slot read before the prologue has stored the parameter in it
+ * holds garbage (at -O0, DWARF names the slot for the whole function).
+ */
+static void refuse_unstored(struct fctx *fc, struct nparam *p)
+{
+	Dwarf_Addr end;
+
+	if (p->where != NP_MEM || !fc->offset || fc->low + fc->offset >= (end = prologue_end(fc)))
+		return;
+	free(p->reg);
+	p->reg = NULL;
+	p->where = NP_NONE;
+	p->why = xasprintf("%s is in %s's prologue: %s is stored to its stack slot only by "
+			   "+0x%llx; probe there or later, or at the entry", fc->where, fc->name,
+			   p->name, (unsigned long long)(end - fc->low));
+}
+
 /* The parameters of @fc's function into @out. */
 static void fill_params(struct fctx *fc, struct nfunc *out)
 {
@@ -329,12 +369,15 @@ static void fill_params(struct fctx *fc, struct nfunc *out)
 
 		if (dwarf_tag(&c) != DW_TAG_formal_parameter)
 			continue;
-		p->name = xstrdup(dw_die_name(&c) ? dw_die_name(&c) : "");
-		p->type = dw_type_of(fc->s, &c);
 		p->index = ++i;
+		/* an unnamed parameter gets the kernel's name for an unnamed argument */
+		p->name = dw_die_name(&c) && *dw_die_name(&c) ? xstrdup(dw_die_name(&c)) :
+			  xasprintf("arg%d", p->index);
+		p->type = dw_type_of(fc->s, &c);
 		p->where = NP_ARG;
 		if (fc->offset || fc->clone)
 			place(fc, &c, p);
+		refuse_unstored(fc, p);
 	} while (i < out->nparams && dwarf_siblingof(&c, &c) == 0);
 }
 

@@ -67,7 +67,8 @@ static void base_type(Dwarf_Die *die, struct ntype *out)
 	out->kind = NT_INT;
 	switch (enc) {
 	case DW_ATE_signed_char: case DW_ATE_unsigned_char:
-		out->is_char = out->size == 1;
+		/* "char" only, as in BTF: uint8_t and u8 are bytes (name_fetch.c) */
+		out->is_char = out->size == 1 && dw_die_name(die) && !strcmp(dw_die_name(die), "char");
 		/* fall through */
 	case DW_ATE_signed: case DW_ATE_unsigned: case DW_ATE_UTF:
 		out->is_signed = enc == DW_ATE_signed || enc == DW_ATE_signed_char;

@@ -79,7 +79,7 @@ static int read_step(const char **p, struct name_step *step, char **err)
 		return 0;
 	}
 	*err = xasprintf("unexpected '%.*s' (a name goes on with ->MEMBER, .MEMBER or [N])",
-			 (int)strcspn(at, "-.["), at);
+			 (int)(1 + strcspn(at + 1, "-.[")), at);
 	return -1;
 }
 

@@ -70,10 +70,15 @@ static int check_abi_position(const struct type_source *ts, const struct nfunc *
 		    (nt.kind == NT_INT || nt.kind == NT_ENUM || nt.kind == NT_PTR) &&
 		    nt.size <= (unsigned long long)ctx->arch->long_size)
 			continue;
-		*err = xasprintf("%s's parameter '%s' is not passed in one integer register "
-				 "(a struct, float or wide value)%s: ktprobe cannot tell where "
-				 "it is%s; use $argN or registers", fn->name, fn->params[i].name,
-				 i < n ? ", so the parameters after it" : "", i < n ? " are" : "");
+		if (i < n)
+			*err = xasprintf("%s's parameter '%s' is not passed in one integer register "
+					 "(a struct, float or wide value): ktprobe cannot tell where "
+					 "the parameters after it are; use registers",
+					 fn->name, fn->params[i].name);
+		else
+			*err = xasprintf("%s's parameter '%s' is not passed in one integer register "
+					 "(a struct, float or wide value): ktprobe cannot tell where "
+					 "it is; use registers", fn->name, fn->params[i].name);
 		return -1;
 	}
 	return 0;
@@ -110,7 +115,8 @@ static int start(const struct type_source *ts, const struct nfunc *fn, const cha
 	if (ctx->ret_probe && (p->where != NP_ARG || ctx->user || !ctx->kernel_ret_argn ||
 			       ctx->syscall_wrapper)) {
 		*err = xasprintf("'%s' is a parameter: when %s returns, it is gone from its "
-				 "registers (this kernel's return probes take no $argN)", name, fn->name);
+				 "registers%s", name, fn->name, ctx->user ? "" :
+				 " (this kernel's return probes take no $argN)");
 		return -1;
 	}
 	switch (p->where) {
@@ -492,4 +498,15 @@ int name_walk_type(const struct type_source *ts, const struct nfunc *fn,
 out:
 	free(w.base);
 	return ret;
+}
+
+/* name_param_followable - can parameter @n (0-based) be found by its C ABI position? */
+bool name_param_followable(const struct type_source *ts, const struct nfunc *fn, int n,
+			   const struct fetch_ctx *ctx)
+{
+	char *err = NULL;
+	bool ok = check_abi_position(ts, fn, n, ctx, &err) == 0;
+
+	free(err);
+	return ok;
 }

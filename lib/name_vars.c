@@ -37,13 +37,17 @@ static char *declaration(const struct type_source *ts, type_ref t, const char *n
 	return ret;
 }
 
-/* Where parameter @p is at the probe, in the kernel's fetch syntax. */
-static char *param_location(const struct nparam *p, const struct fetch_ctx *ctx)
+/* Where parameter @i of @fn is at the probe, in the kernel's fetch syntax. */
+static char *param_location(const struct type_source *ts, const struct nfunc *fn, int i,
+			    const struct fetch_ctx *ctx)
 {
+	const struct nparam *p = &fn->params[i];
 	char *loc;
 
 	switch (p->where) {
 	case NP_ARG:
+		if (!name_param_followable(ts, fn, i, ctx))
+			return xstrdup("not known (after a struct, float or wide value)");
 		loc = fetcharg_arg_location(ctx, p->index);
 		return loc ? loc : xstrdup("on the stack");
 	case NP_REG:
@@ -72,7 +76,7 @@ static void print_function(const struct type_source *ts, const struct nfunc *fn,
 	printf("%s)\n", fn->variadic ? (fn->nparams ? ", ..." : "...") : "");
 	for (int i = 0; i < fn->nparams; i++) {
 		char *decl = declaration(ts, fn->params[i].type, fn->params[i].name);
-		char *loc = param_location(&fn->params[i], ctx);
+		char *loc = param_location(ts, fn, i, ctx);
 
 		printf("\t%-40s %s\n", decl, loc);
 		free(decl);
@@ -112,6 +116,13 @@ static int print_struct_of(const struct type_source *ts, const struct nfunc *fn,
 	size_t len = strlen(expr);
 	bool arrow = len > 2 && !strcmp(expr + len - 2, "->");
 	char *head = xstrndup(expr, len - (arrow ? 2 : 1)), *err = NULL, *tn;
+
+	if (!arrow && (len < 2 || expr[len - 1] != '.')) {
+		err_msg("--vars '%s': end it with '->' (the struct it points to) or '.' (the "
+			"struct it is)", expr);
+		free(head);
+		return -1;
+	}
 	struct name_expr e;
 	struct ntype nt;
 	type_ref t;

@@ -15,6 +15,7 @@
 
 #define MAX_ANON_DEPTH 8	/* anonymous structs within anonymous structs */
 #define MAX_CLOSE 8		/* close names an error lists */
+#define KERNEL_MAX_ARGSTR 63	/* the kernel's MAX_ARGSTR_LEN: FETCH:TYPE after NAME= */
 
 /* type_source_free - release a source opened by btf_source_open or dwarf_source_open */
 void type_source_free(struct type_source *ts)
@@ -95,7 +96,7 @@ static char *close_names(const struct strv *all, const char *name, const char *w
 		ret = xasprintf("close: %s", list);
 	} else {
 		list = strv_join(all, ", ", MAX_CLOSE);
-		ret = all->n ? xasprintf("%s: %s%s", what, list, all->n > MAX_CLOSE ? ", ..." : "") :
+		ret = all->n ? xasprintf("%s: %s", what, list) :
 			       xasprintf("%s: none", what);
 	}
 	free(list);
@@ -138,6 +139,22 @@ void name_sources_free(struct name_sources *ns)
 	strv_free(&ns->errors);
 }
 
+/* Why the kernel's types at hand do not fit the machine probed, or NULL. */
+static char *kernel_types_misfit(const struct name_sources *ns, const struct type_source *ts)
+{
+	if (!ns->arch)
+		return NULL;
+	if (ns->foreign && !ns->btf_path)
+		return xasprintf("names of kernel functions for --arch %s need that kernel's BTF "
+				 "(--btf FILE): this kernel's types are not its", ns->arch->name);
+	if (ts && ((ts->pointer_size && ts->pointer_size != (unsigned int)ns->arch->long_size) ||
+		   ts->big_endian != ns->arch->big_endian))
+		return xasprintf("%s is of a %u-bit %s-endian kernel, not %s's", ts->what,
+				 ts->pointer_size * 8, ts->big_endian ? "big" : "little",
+				 ns->arch->name);
+	return NULL;
+}
+
 /* The source for @key ("" vmlinux, a module, a binary's path), opened on first use. */
 static struct type_source *get_source(struct name_sources *ns, const char *key, bool user,
 				      char **err)
@@ -149,8 +166,13 @@ static struct type_source *get_source(struct name_sources *ns, const char *key, 
 	for (i = 0; i < ns->keys.n && strcmp(ns->keys.v[i], key); i++)
 		;
 	if (i == ns->keys.n) {
-		if (user ? dwarf_source_open(key, &ts, &why) :
-			   btf_source_open(ns->btf_path, *key ? key : NULL, &ts, &why))
+		why = user ? NULL : kernel_types_misfit(ns, NULL);
+		if (!why && (user ? dwarf_source_open(key, &ts, &why) :
+			     btf_source_open(ns->btf_path, *key ? key : NULL, &ts, &why)))
+			memset(&ts, 0, sizeof(ts));
+		else if (!why && !user && (why = kernel_types_misfit(ns, &ts)))
+			type_source_free(&ts);
+		if (why)
 			memset(&ts, 0, sizeof(ts));
 		ns->sources = xrealloc(ns->sources, (i + 1) * sizeof(*ns->sources));
 		ns->sources[i] = ts;
@@ -222,7 +244,8 @@ int names_func(struct name_sources *ns, const struct probe_spec *ps,
 /*
  * names_is_param - is @word a parameter of kernel function @func? For
  * "p:vfs_read count", which the kernel's syntax reads as a probe named
- * vfs_read on a function count.
+ * vfs_read on a function count. Anything else keeps the kernel's reading:
+ * most kernel functions (clones such as f.constprop.0) are not in BTF.
  */
 bool names_is_param(struct name_sources *ns, const char *func, const char *word)
 {
@@ -232,14 +255,9 @@ bool names_is_param(struct name_sources *ns, const char *func, const char *word)
 	char *err = NULL;
 	bool found = false;
 
-	if (names_func(ns, &ps, NULL, &ts, &fn, &err) == 0) {
+	if (is_c_identifier(word) && names_func(ns, &ps, NULL, &ts, &fn, &err) == 0)
 		for (int i = 0; i < fn.nparams && !found; i++)
 			found = !strcmp(fn.params[i].name, word);
-		/* not a function either: a misspelt parameter, for the walker to say */
-		nfunc_free(&fn);
-		ps.sym = (char *)word;
-		found = found || (!strpbrk(word, "+:") && names_func(ns, &ps, NULL, &ts, &fn, &err));
-	}
 	nfunc_free(&fn);
 	free(err);
 	return found;
@@ -257,21 +275,57 @@ int name_sources_check(struct name_sources *ns)
 	return -1;
 }
 
-/* The field name of an unnamed argument: the name itself, or its last member. */
-static char *default_name(const struct name_expr *e)
+/*
+ * The words of an unnamed argument's field name: the name itself, or its
+ * last member (an element: "buf_3"); with @longer, the member before it
+ * too ("headers_pkt_type"). NULL for $retval (the kernel's argN).
+ */
+static char *default_name(const struct name_expr *e, bool longer)
 {
-	const char *last = e->base;
-	int i = e->nsteps - 1;
+	const char *last = e->base, *before = NULL;
+	int i = e->nsteps - 1, j;
 
 	while (i >= 0 && e->steps[i].kind == STEP_INDEX)
 		i--;
 	if (i >= 0)
 		last = e->steps[i].member;
-	if (last[0] == '$')
-		return NULL;	/* $retval: the kernel's argN, as without names */
+	for (j = i - 1; j >= 0 && e->steps[j].kind == STEP_INDEX; j--)
+		;
+	if (longer)
+		before = j >= 0 ? e->steps[j].member : i >= 0 ? e->base : NULL;
+	if (last[0] == '$' || (longer && (!before || before[0] == '$')))
+		return NULL;
 	if (i == e->nsteps - 1)
-		return xstrdup(last);
-	return xasprintf("%s_%llu", last, e->steps[e->nsteps - 1].index);
+		return before ? xasprintf("%s_%s", before, last) : xstrdup(last);
+	return xasprintf("%s%s%s_%llu", before ? before : "", before ? "_" : "", last,
+			 e->steps[e->nsteps - 1].index);
+}
+
+/* Is @field the name of an argument in @out already? */
+static bool name_taken(const struct strv *out, const char *field)
+{
+	size_t n = strlen(field);
+
+	for (int i = 0; i < out->n; i++)
+		if (!strncmp(out->v[i], field, n) && out->v[i][n] == '=')
+			return true;
+	return false;
+}
+
+/* An unnamed argument's field name, not one taken (the kernel refuses a second). */
+static char *unused_name(const struct name_expr *e, const struct strv *out)
+{
+	char *field = default_name(e, false);
+
+	if (field && name_taken(out, field)) {
+		free(field);
+		field = default_name(e, true);
+		if (field && name_taken(out, field)) {
+			free(field);
+			field = NULL;	/* the kernel's argN */
+		}
+	}
+	return field;
 }
 
 /* One walked name into @out as NAME=FETCH:TYPE. */
@@ -280,10 +334,18 @@ static int push_walked(const struct type_source *ts, const struct nfunc *fn,
 		       const struct fetch_ctx *ctx, struct strv *out, char **err)
 {
 	struct name_fetch nf;
-	char *field = name ? xstrdup(name) : default_name(e);
+	char *field = name ? xstrdup(name) : unused_name(e, out);
 
 	if (name_fetch_walk(ts, fn, e, type, ctx, &nf, err)) {
 		free(field);
+		return -1;
+	}
+	if (strlen(nf.fetch) + 1 + strlen(nf.type) > KERNEL_MAX_ARGSTR) {
+		*err = xasprintf("it becomes %s:%s, longer than the %d characters the kernel "
+				 "takes for an argument", nf.fetch, nf.type, KERNEL_MAX_ARGSTR);
+		free(field);
+		free(nf.fetch);
+		free(nf.type);
 		return -1;
 	}
 	strv_push(out, field ? xasprintf("%s=%s:%s", field, nf.fetch, nf.type) :
@@ -307,6 +369,24 @@ static void push_params(const struct type_source *ts, const struct nfunc *fn,
 						   fn->params[i].name, err));
 		free(err);
 	}
+}
+
+/*
+ * A plain $retval that its type cannot print (a struct, a float, void, or
+ * wider than the return register): left as the user wrote it, as without
+ * names.
+ */
+static bool retval_as_written(const struct type_source *ts, const struct nfunc *fn,
+			      const struct name_expr *e, const struct fetch_ctx *ctx)
+{
+	struct ntype nt;
+
+	if (e->nsteps || strcmp(e->base, "$retval") || !ctx->ret_probe)
+		return false;
+	if (!fn->returns || ts->ops->type(ts->priv, fn->ret, &nt))
+		return true;
+	return (nt.kind != NT_INT && nt.kind != NT_ENUM && nt.kind != NT_PTR) ||
+	       nt.size > (unsigned long long)ctx->arch->long_size;
 }
 
 /* Does argument FETCH (with :TYPE) need the types? A plain $retval only if there are any. */
@@ -351,6 +431,8 @@ static int rewrite_one(struct probe_spec *ps, struct name_sources *ns,
 		} else {
 			push_params(*ts, fn, ctx, out, notes);
 		}
+	} else if (!ret && retval_as_written(*ts, fn, &e, ctx)) {
+		strv_push(out, xstrdup(arg));
 	} else if (!ret) {
 		ret = push_walked(*ts, fn, &e, name, type, ctx, out, err);
 	}

@@ -99,6 +99,7 @@ struct type_source {
 	void *priv;
 	char *what;			/* for messages: "the kernel's BTF" */
 	bool big_endian;		/* the probed machine's byte order (bitfields) */
+	unsigned int pointer_size;	/* bytes; 0: not known */
 };
 
 void type_source_free(struct type_source *ts);
@@ -132,6 +133,8 @@ struct name_fetch {
 int name_fetch_walk(const struct type_source *ts, const struct nfunc *fn,
 		    const struct name_expr *e, const char *user_type,
 		    const struct fetch_ctx *ctx, struct name_fetch *out, char **err);
+bool name_param_followable(const struct type_source *ts, const struct nfunc *fn, int n,
+			   const struct fetch_ctx *ctx);
 int name_find_member(const struct type_source *ts, type_ref t, const char *name,
 		     struct nmember *out);
 char *name_close_members(const struct type_source *ts, type_ref t, const char *name);
@@ -157,6 +160,8 @@ int name_walk_type(const struct type_source *ts, const struct nfunc *fn,
 /* names.c: the type sources of a run, opened once each when first needed */
 struct name_sources {
 	const char *btf_path;		/* --btf, or NULL for the running kernel's */
+	const struct arch_info *arch;	/* the machine probed, which the BTF must fit */
+	bool foreign;			/* --arch another: this kernel's BTF is not its */
 	struct strv keys;		/* "" (vmlinux), a module, or a binary's path */
 	struct type_source *sources;	/* per key; ops NULL: could not be opened */
 	struct strv errors;		/* per key: why not */

@@ -236,7 +236,7 @@ out:
 /*
  * "p:vfs_read count": the kernel's syntax reads a probe named vfs_read on
  * a function count; if vfs_read is a function (in BTF) and count one of
- * its parameters, or no function, it is vfs_read with an argument.
+ * its parameters, it is vfs_read with an argument.
  */
 static void reread_name_as_function(struct probe_spec *ps, const struct resolve_opts *ro)
 {

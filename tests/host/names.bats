@@ -83,24 +83,41 @@ dry() {
 	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9_]+/vfs_read\ vfs_read\ count=%dx:u64$ ]]
 	dry 'p:myread vfs_read'
 	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9_]+/myread\ vfs_read$ ]]
+	# a function that is no parameter, or a clone BTF does not have: the kernel's reading
+	dry 'p:vfs_read vfs_readv'
+	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9_]+/vfs_read\ vfs_readv$ ]]
+	dry 'p:do_pselect do_pselect.constprop.0'
+	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9_]+/do_pselect\ do_pselect.constprop.0$ ]]
 }
 
-@test "kernel names for another architecture's registers (--arch)" {
-	dry --arch arm64 'p:do_sys_openat2 filename:string dfd'
+@test "kernel names for another architecture: its BTF (--btf) and its registers (--arch)" {
+	dry --arch arm64 --btf /sys/kernel/btf/vmlinux 'p:do_sys_openat2 filename:string dfd'
 	[ "$args" = 'filename=+0(%x1):string dfd=%x0:s32' ]
+	# this kernel's types are not another machine's
+	run -1 --separate-stderr "$KTPROBE" -n --arch arm64 'p:do_sys_openat2 filename:string'
+	[[ "$stderr" == *"names of kernel functions for --arch arm64 need that kernel's BTF (--btf FILE)"* ]]
+	run -1 --separate-stderr "$KTPROBE" -n --arch s390x --btf /sys/kernel/btf/vmlinux 'p:do_sys_openat2 filename'
+	[ "$stderr" = "ktprobe: --btf /sys/kernel/btf/vmlinux: the kernel's BTF (/sys/kernel/btf/vmlinux) is of a 64-bit little-endian kernel, not s390x's" ]
+}
+
+@test "kernel names: \$retval of a struct is left as written; default names do not clash" {
+	dry 'r:make_kuid $retval'
+	[ "$args" = 'arg1=$retval' ]
+	dry 'p:vfs_read file->f_inode->i_ino file->f_path.dentry->d_inode->i_ino'
+	[[ "$args" =~ ^i_ino=\+[0-9]+\(\+[0-9]+\(%di\)\):u64\ d_inode_i_ino=\+[0-9]+\(\+[0-9]+\(\+[0-9]+\(%di\)\)\):u64$ ]]
 }
 
 # errors: the last line of stderr (a dry run here first notes that this kernel has no kprobes)
 @test "kernel names: errors name what is wrong and the close names" {
-	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read fil'
-	[ "${stderr_lines[-1]}" = "ktprobe: 'p:vfs_read fil': argument 'fil': vfs_read has no parameter 'fil'; close: file" ]
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read fil:u64'
+	[ "${stderr_lines[-1]}" = "ktprobe: 'p:vfs_read fil:u64': argument 'fil:u64': vfs_read has no parameter 'fil'; close: file" ]
 	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read file->f_inodee'
 	[[ "$stderr" == *"struct file has no member 'f_inodee'; close: f_inode"* ]]
 	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read count:string'
 	[[ "$stderr" == *"'count' is size_t, not a pointer: ':string' needs a char * or a char array" ]]
 	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_readd file->f_inode'
 	[[ "$stderr" == *"has no function 'vfs_readd'"*"close: vfs_read"* ]]
-	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read file.f_path'
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read count file.f_path'
 	[[ "$stderr" == *"'.f_path' on struct file *, a pointer (use '->')" ]]
 	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read $retval'
 	[[ "$stderr" == *'$retval is there only in a return probe (r:)' ]]
@@ -108,7 +125,9 @@ dry() {
 	[ "$output" -eq 1 ]
 }
 
-@test "no BTF: --btf /dev/null is one clear line" {
+@test "no BTF: --btf /dev/null, or a file that is none, is one clear line" {
+	run -1 --separate-stderr "$KTPROBE" -n --btf /etc/passwd 'p:vfs_read file->f_inode'
+	[ "$stderr" = "ktprobe: --btf /etc/passwd: cannot read BTF from /etc/passwd: not BTF, nor an ELF file with a .BTF section" ]
 	run -1 --separate-stderr "$KTPROBE" -n --btf /dev/null 'p:vfs_read file->f_inode'
 	[ "$stderr" = "ktprobe: --btf /dev/null: cannot read BTF from /dev/null: not BTF, nor an ELF file with a .BTF section" ]
 	run -1 --separate-stderr "$KTPROBE" --btf /sys/kernel/btf/vmlinux 'p:vfs_read count'
@@ -140,6 +159,8 @@ dry() {
 	[[ "${lines[0]}" =~ ^"const struct path (16 bytes), at file->f_path."$ ]]
 	run -1 --separate-stderr "$KTPROBE" --vars 'vfs_read count->'
 	[[ "$stderr" == *"'count' is no pointer"* ]]
+	run -1 --separate-stderr "$KTPROBE" --vars 'vfs_read file'
+	[ "$stderr" = "ktprobe: --vars 'file': end it with '->' (the struct it points to) or '.' (the struct it is)" ]
 }
 
 # user functions: the test program's greet(const char *s, int n) and visit(struct item *, long)
@@ -171,6 +192,9 @@ dry() {
 	grep -qE "${LINE_RE}greet_0x[0-9a-f]+: \(0x[0-9a-f]+\) s=\"hello\" n=3$" "$OUT"
 	run -0 "$KTPROBE" -n "p:$PROGS/names_O0:greet+$((0x$call - 0x$start)) n"
 	[[ "$output" =~ n=-[0-9]+\(%bp\):s32$ ]]
+	# inside the prologue the stack slot is not written yet: refused
+	run -1 --separate-stderr "$KTPROBE" -n "p:$PROGS/names_O0:greet+1 n"
+	[[ "$stderr" == *"greet+0x1 is in greet's prologue: n is stored to its stack slot only by +0x"*"; probe there or later, or at the entry" ]]
 }
 
 @test "user names: no debug info is one clear line that suggests \$argN" {
