@@ -20,6 +20,8 @@ static bool is_fetch_type(const char *t)
 	unsigned int bits = 0;
 	int n = 0;
 
+	if (!*t)	/* (strchr() below would find the terminator) */
+		return false;
 	for (size_t i = 0; i < ARRAY_SIZE(words); i++)
 		if (!strcmp(t, words[i]))
 			return true;

@@ -578,6 +578,12 @@ t_names_kernel() {
 	has out "target-.*: do_sys_openat2__return: \(.* <- do_sys_openat2\) arg1=3$" || return 1
 	has out "target-.*: do_sys_openat2__return: \(.* <- do_sys_openat2\) arg1=-2$" || return 1
 	has out "wc-.*: vfs_read: \(vfs_read\+0x[0-9a-f]+/0x[0-9a-f]+\) name=\"hello\" s_id=\"(rootfs|tmpfs|ramfs)\" count=[0-9]+$" || return 1
+	# $retval typed by this kernel's BTF: do_sys_openat2 returns long on 6.1, int later
+	kt -n 'r:do_sys_openat2 $retval'
+	case $(uname -r) in
+	6.1.*) has out ' arg1=\$retval:s64$' || return 1 ;;
+	*) has out ' arg1=\$retval:s32$' || return 1 ;;
+	esac
 	# the translation: registers and offsets, on every kernel
 	kt -n 'p:do_sys_openat2 filename'
 	case $ARCH in
