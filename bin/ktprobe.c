@@ -450,6 +450,7 @@ int main(int argc, char **argv)
 	specs = xcalloc(c.specs.n, sizeof(*specs));
 	if (resolve_specs(&c, specs, &ro))
 		goto out;
+	name_sources_free(&names);	/* the types are not needed past here: not for the run */
 	if (c.dry_run) {
 		print_dry_run(specs, c.specs.n, &c, &ro);
 		ret = 0;

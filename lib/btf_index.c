@@ -126,18 +126,20 @@ static bool header_fits(const struct btf_index *bi)
 	const struct btf_header *h = bi->hdr;
 	unsigned long long data = bi->size - h->hdr_len;
 
-	return h->hdr_len >= sizeof(*h) && h->hdr_len <= bi->size && h->type_off % 4 == 0 &&
+	return h->hdr_len >= sizeof(*h) && h->hdr_len <= bi->size && h->hdr_len % 4 == 0 &&
+	       h->type_off % 4 == 0 &&
 	       (unsigned long long)h->type_off + h->type_len <= data &&
 	       (unsigned long long)h->str_off + h->str_len <= data && h->str_len > 0 &&
-	       bi->map[h->hdr_len + h->str_off + h->str_len - 1] == '\0';
+	       bi->map[h->hdr_len + h->str_off + h->str_len - 1] == '\0' &&
+	       bi->map[h->hdr_len + h->str_off] == '\0';
 }
 
 /*
  * btf_index_open - map and index the raw BTF file @path
  *
- * Returns NULL with *@err set if the file cannot be read, and NULL with
- * *@err NULL if it is no raw BTF in this machine's byte order (an ELF
- * file, say): libbpf then reads it.
+ * Returns NULL with *@err set if the file cannot be read or is malformed,
+ * and NULL with *@err NULL if it is no raw BTF in this machine's byte
+ * order (an ELF file, say): libbpf then reads it.
  */
 struct btf_index *btf_index_open(const char *path, char **err)
 {
@@ -159,12 +161,16 @@ struct btf_index *btf_index_open(const char *path, char **err)
 	if (!bi->map)
 		goto out_fail;
 	bi->hdr = (const void *)bi->map;
-	if (bi->hdr->magic != BTF_MAGIC || bi->hdr->version != BTF_VERSION || !header_fits(bi))
-		goto out_fail;
+	if (bi->hdr->magic != BTF_MAGIC)
+		goto out_fail;	/* an ELF file, or the other byte order: libbpf's */
 	bi->strs = (const char *)bi->map + bi->hdr->hdr_len + bi->hdr->str_off;
 	bi->str_len = bi->hdr->str_len;
-	if (build_index(bi))
+	if (bi->hdr->version != BTF_VERSION || !header_fits(bi) || build_index(bi)) {
+		/* not for libbpf either: 1.1 would trust what this refuses */
+		*err = xasprintf("%s is malformed BTF: its header or types do not fit the file",
+				 path);
 		goto out_fail;
+	}
 	close(fd);
 	return bi;
 out_fail:

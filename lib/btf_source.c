@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "btf_check.h"
 #include "btf_index.h"
 #include "names.h"
 
@@ -28,6 +29,7 @@ struct btf_source {
 	struct btf *base;		/* vmlinux, parsed by libbpf (without an index: always) */
 	struct btf *btf;		/* the module's (split on base), or base */
 	int ptr_size;			/* bytes; 0: not known yet */
+	bool shared_base;		/* @base is vmlinux's source's (a module's source) */
 	struct btf_dump *dump;		/* spells types in C */
 	FILE *dump_out;			/* where @dump writes, into @dump_buf */
 	char *dump_buf;
@@ -48,6 +50,12 @@ static const struct btf_type *type_at(const struct btf_source *bs, unsigned long
 	if (id > 0xffffffffULL)
 		return NULL;
 	return bs->index ? btf_index_type(bs->index, id) : btf__type_by_id(bs->btf, id);
+}
+
+/* type_at() for btf_check_types(). */
+static const struct btf_type *type_at_cb(void *ctx, unsigned int id)
+{
+	return type_at(ctx, id);
 }
 
 /* The string at @off ("" if none). */
@@ -103,14 +111,19 @@ static int pointer_size(struct btf_source *bs)
 
 static int btf_type(void *src, type_ref id, struct ntype *out);
 
-/* An array's size in bytes: its elements' size times their number. */
+/* An array's size in bytes: its elements' size times their number (arrays nest 16 deep). */
 static unsigned long long array_size(struct btf_source *bs, const struct btf_type *t)
 {
+	static int depth;
 	struct ntype elem;
+	int err;
 
-	if (btf_type(bs, btf_array(t)->type, &elem))
+	if (depth > 16)
 		return 0;
-	return elem.size * btf_array(t)->nelems;
+	depth++;
+	err = btf_type(bs, btf_array(t)->type, &elem);
+	depth--;
+	return err ? 0 : elem.size * btf_array(t)->nelems;
 }
 
 /* @t's kind and size as names.h describes them. */
@@ -222,7 +235,8 @@ static void btf_source_release(void *src)
 	free(bs->dump_buf);
 	if (bs->btf != bs->base)
 		btf__free(bs->btf);
-	btf__free(bs->base);
+	if (!bs->shared_base)
+		btf__free(bs->base);
 	btf_index_close(bs->index);
 	free(bs);
 }
@@ -239,66 +253,102 @@ static struct btf *parse(const char *path, struct btf *base, char **err)
 {
 	struct btf *btf = base ? btf__parse_split(path, base) : btf__parse(path, NULL);
 
-	if (!btf)
+	if (!btf)	/* (libbpf says ENOENT for an ELF file without .BTF too) */
 		*err = xasprintf("cannot read BTF from %s: %s", path,
-				 errno == ENOENT ? "no such file" : errno == EACCES ? strerror(errno) :
+				 access(path, F_OK) ? "no such file" :
+				 access(path, R_OK) ? strerror(EACCES) :
 				 "not BTF, nor an ELF file with a .BTF section");
 	return btf;
 }
 
-/*
- * btf_source_open - the kernel's types as a type source
- * @btf_path: NULL for the running kernel's; a file (vmlinux's BTF, raw or
- *	in an ELF file) or a directory laid out as /sys/kernel/btf
- * @module: a module whose split BTF is read on vmlinux's, or NULL
- */
-int btf_source_open(const char *btf_path, const char *module, struct type_source *ts,
-		    char **err)
+/* @bs as the type source @ts, described as @what (taken). */
+static void publish(struct btf_source *bs, struct type_source *ts, char *what)
 {
-	const char *dir = btf_path ? btf_path : KERNEL_BTF_DIR;
-	bool in_dir = !btf_path || is_dir(btf_path);
-	char *base_path = in_dir ? xasprintf("%s/vmlinux", dir) : xstrdup(btf_path);
-	struct btf_source *bs = xcalloc(1, sizeof(*bs));
-	int ret = -1;
-
-	memset(ts, 0, sizeof(*ts));
-	libbpf_set_print(NULL);		/* its messages would be a second line: ours say it */
-	if (!module)	/* a module's BTF is split on a parsed vmlinux's */
-		bs->index = btf_index_open(base_path, err);
-	if (!bs->index && !*err)
-		bs->base = parse(base_path, NULL, err);
-	if (!bs->index && !bs->base) {
-		if (!btf_path && access(base_path, F_OK)) {
-			free(*err);
-			*err = xasprintf("this kernel has no BTF (%s): names need it, or "
-					 "--btf FILE; use registers or $argN", base_path);
-		}
-		goto out;
-	}
-	bs->btf = bs->base;
-	if (module) {
-		char *mod_path = xasprintf("%s/%s", in_dir ? dir : KERNEL_BTF_DIR, module);
-
-		bs->btf = parse(mod_path, bs->base, err);
-		free(mod_path);
-		if (!bs->btf)
-			goto out;
-	}
 	ts->ops = &btf_ops;
 	ts->priv = bs;
-	ts->what = module ? xasprintf("the BTF of module %s", module) :
-		   xasprintf("the kernel's BTF (%s)", base_path);
+	ts->what = what;
 	ts->pointer_size = pointer_size(bs);
 	/* an index is of BTF in this machine's byte order */
 	ts->big_endian = bs->base ? btf__endianness(bs->base) == BTF_BIG_ENDIAN :
 			 __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__;
-	bs = NULL;
-	ret = 0;
-out:
-	if (bs)
+}
+
+/*
+ * A file given with --btf is anyone's: its references must stay in range
+ * and its chains end (the running kernel's was checked by the kernel).
+ */
+static int check_given(struct btf_source *bs, const char *path, char **err)
+{
+	char *why = btf_check_types(type_at_cb, bs, type_count(bs));
+
+	if (!why)
+		return 0;
+	*err = xasprintf("%s is malformed BTF: %s", path, why);
+	free(why);
+	return -1;
+}
+
+/*
+ * btf_source_open - vmlinux's types as a type source
+ * @btf_path: NULL for the running kernel's; a file (vmlinux's BTF, raw or
+ *	in an ELF file) or a directory laid out as /sys/kernel/btf
+ */
+int btf_source_open(const char *btf_path, struct type_source *ts, char **err)
+{
+	const char *dir = btf_path ? btf_path : KERNEL_BTF_DIR;
+	char *path = !btf_path || is_dir(btf_path) ? xasprintf("%s/vmlinux", dir) :
+		     xstrdup(btf_path);
+	struct btf_source *bs = xcalloc(1, sizeof(*bs));
+
+	memset(ts, 0, sizeof(*ts));
+	libbpf_set_print(NULL);		/* its messages would be a second line: ours say it */
+	bs->index = btf_index_open(path, err);
+	if (!bs->index && !*err)
+		bs->base = bs->btf = parse(path, NULL, err);
+	if (!bs->index && !bs->base) {
+		if (!btf_path && access(path, F_OK)) {
+			free(*err);
+			*err = xasprintf("this kernel has no BTF (%s): names need it, or "
+					 "--btf FILE; use registers or $argN", path);
+		}
+		goto out_fail;
+	}
+	if (btf_path && check_given(bs, path, err))
+		goto out_fail;
+	publish(bs, ts, xasprintf("the kernel's BTF (%s)", path));
+	free(path);
+	return 0;
+out_fail:
+	btf_source_release(bs);
+	free(path);
+	return -1;
+}
+
+/*
+ * btf_source_open_module - a module's types, split on vmlinux's @base
+ * (which must outlive it: libbpf parses vmlinux once for all modules)
+ */
+int btf_source_open_module(struct type_source *base, const char *btf_path, const char *module,
+			   struct type_source *ts, char **err)
+{
+	struct btf_source *bb = base->priv, *bs = xcalloc(1, sizeof(*bs));
+	char *path = xasprintf("%s/%s", btf_path && is_dir(btf_path) ? btf_path : KERNEL_BTF_DIR,
+			       module);
+
+	memset(ts, 0, sizeof(*ts));
+	bs->base = libbpf_btf(bb);
+	bs->shared_base = true;
+	bs->btf = bs->base ? parse(path, bs->base, err) : NULL;
+	if (!bs->base && !*err)
+		*err = xasprintf("libbpf cannot parse vmlinux's BTF, which %s is split on", path);
+	if (!bs->btf || (btf_path && check_given(bs, path, err))) {
 		btf_source_release(bs);
-	free(base_path);
-	return ret;
+		free(path);
+		return -1;
+	}
+	publish(bs, ts, xasprintf("the BTF of module %s", module));
+	free(path);
+	return 0;
 }
 
 /*
@@ -364,7 +414,8 @@ static char *close_functions(const struct btf_source *bs, const char *func)
 }
 
 /*
- * btf_source_func - function @func's parameters and return type
+ * btf_source_func - function @func's parameters and return type; with
+ * @err NULL, a miss costs no search for close names
  *
  * BTF knows them at the function's entry only, where the C ABI put them:
  * each parameter is NP_ARG at its position.
@@ -382,8 +433,10 @@ int btf_source_func(struct type_source *ts, const char *func, struct nfunc *out,
 	fn = id > 0 ? type_at(bs, id) : NULL;
 	proto = fn ? type_at(bs, fn->type) : NULL;
 	if (!proto || !btf_is_func_proto(proto)) {
-		char *close = close_functions(bs, func);
+		char *close = err ? close_functions(bs, func) : NULL;
 
+		if (!err)	/* a search that says nothing */
+			return -1;
 		*err = xasprintf("%s has no function '%s'%s%s (an inlined function, or one the "
 				 "compiler renamed, has none)", ts->what, func, close ? "; close: " : "",
 				 close ? close : "");

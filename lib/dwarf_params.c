@@ -69,39 +69,57 @@ static bool elf_sym(Elf *elf, const char *name, Dwarf_Addr *addr)
 }
 
 /*
+ * Look for @fc->name's definition among the subprograms of one unit:
+ * true once the one at the symbol's address is found; *@found counts
+ * definitions of that name otherwise.
+ */
+static bool scan_cu(struct fctx *fc, Dwarf_Die *cudie, struct strv *close, int *found)
+{
+	Dwarf_Addr pc;
+	Dwarf_Die c;
+	const char *n;
+
+	if (dwarf_child(cudie, &c))
+		return false;
+	do {
+		if (dwarf_tag(&c) != DW_TAG_subprogram || !(n = dw_die_name(&c)) ||
+		    !func_entry(&c, &pc))
+			continue;
+		if (fc->have_sym ? pc != fc->sym : strcmp(n, fc->name) != 0) {
+			if (close && edit_distance(n, fc->name, 2) <= 2 && !strv_contains(close, n))
+				strv_push(close, xstrdup(n));
+			continue;
+		}
+		if (!(*found)++) {
+			fc->die = c;
+			fc->low = pc;
+		}
+		*found -= *found > 1 && pc == fc->low;	/* the same code twice */
+		if (fc->have_sym)
+			return true;
+	} while (dwarf_siblingof(&c, &c) == 0);
+	return false;
+}
+
+/*
  * The concrete definition of @fc->name: the subprogram at its symbol's
- * address (a clone or alias too), else the only one of that name; -1 if
- * none, with the names close to it in @close.
+ * address (a clone or alias too; its unit found by address first, so a
+ * large debug file is not read whole), else the only one of that name;
+ * -1 if none, with the names close to it in @close.
  */
 static int find_func(struct fctx *fc, struct strv *close, char **err)
 {
 	Dwarf_CU *cu = NULL;
-	Dwarf_Die cudie, c;
-	Dwarf_Addr pc;
-	const char *n;
+	Dwarf_Die cudie;
 	int found = 0;
 
-	while (dw_next_cu(fc->s->dw, &cu, &cudie)) {
-		if (dwarf_child(&cudie, &c))
-			continue;
-		do {
-			if (dwarf_tag(&c) != DW_TAG_subprogram || !(n = dw_die_name(&c)) ||
-			    !func_entry(&c, &pc))
-				continue;
-			if (fc->have_sym ? pc != fc->sym : strcmp(n, fc->name) != 0) {
-				if (edit_distance(n, fc->name, 2) <= 2 && !strv_contains(close, n))
-					strv_push(close, xstrdup(n));
-				continue;
-			}
-			if (!found++) {
-				fc->die = c;
-				fc->low = pc;
-			}
-			found -= found > 1 && pc == fc->low;	/* the same code twice */
-			if (fc->have_sym)
-				return 0;
-		} while (dwarf_siblingof(&c, &c) == 0);
-	}
+	if (fc->have_sym && dwarf_addrdie(fc->s->dw, fc->sym, &cudie) &&
+	    scan_cu(fc, &cudie, NULL, &found))
+		return 0;
+	found = 0;
+	while (dw_next_cu(fc->s->dw, &cu, &cudie))
+		if (scan_cu(fc, &cudie, close, &found))
+			return 0;
 	if (found > 1)
 		*err = xasprintf("'%s' is ambiguous in the DWARF of %s: %d definitions",
 				 fc->name, fc->s->path, found);
@@ -340,11 +358,19 @@ static Dwarf_Addr prologue_end(struct fctx *fc)
  * A stack slot read before the prologue has stored the parameter in it
  * holds garbage (at -O0, DWARF names the slot for the whole function).
  */
-static void refuse_unstored(struct fctx *fc, struct nparam *p)
+static void refuse_unstored(struct fctx *fc, Dwarf_Die *d, struct nparam *p)
 {
+	Dwarf_Attribute a;
 	Dwarf_Addr end;
+	unsigned int form;
 
-	if (p->where != NP_MEM || !fc->offset || fc->low + fc->offset >= (end = prologue_end(fc)))
+	/* a location list (-O2) is exact for each address; one expression is not */
+	if (p->where != NP_MEM || !fc->offset || !dwarf_attr_integrate(d, DW_AT_location, &a))
+		return;
+	form = dwarf_whatform(&a);
+	if ((form != DW_FORM_exprloc && form != DW_FORM_block1 && form != DW_FORM_block2 &&
+	     form != DW_FORM_block4 && form != DW_FORM_block) ||
+	    fc->low + fc->offset >= (end = prologue_end(fc)))
 		return;
 	free(p->reg);
 	p->reg = NULL;
@@ -377,7 +403,7 @@ static void fill_params(struct fctx *fc, struct nfunc *out)
 		p->where = NP_ARG;
 		if (fc->offset || fc->clone)
 			place(fc, &c, p);
-		refuse_unstored(fc, p);
+		refuse_unstored(fc, &c, p);
 	} while (i < out->nparams && dwarf_siblingof(&c, &c) == 0);
 }
 

@@ -157,6 +157,10 @@ static int add_member(const struct type_source *ts, type_ref st, const char *nam
 		free(close);
 		return -1;
 	}
+	if (m.bit_offset / 8 > (1ULL << 31)) {	/* only a hostile file has such a struct */
+		*err = xasprintf("'%s': member '%s' lies too far into its struct", w->text, name);
+		return -1;
+	}
 	w->type = m.type;
 	if (m.bit_size) {	/* its bits count from the struct's start, w->off */
 		w->bit_size = m.bit_size;
@@ -232,7 +236,9 @@ static int step_index(const struct type_source *ts, struct walk *w, unsigned lon
 				 index, nt.nelems);
 		return -1;
 	}
-	if (index > (1ULL << 32)) {
+	/* offsets stay within what the kernel's +OFFS takes (and no product overflows) */
+	if (index > (1ULL << 31) || elem.size > (1ULL << 31) ||
+	    index * elem.size + (unsigned long long)llabs(w->off) > (1ULL << 31)) {
 		*err = xasprintf("'%s': index %llu is too large", w->text, index);
 		return -1;
 	}
@@ -277,9 +283,14 @@ static int finish_bitfield(const struct type_source *ts, struct walk *w, const c
 	if (resolve(ts, w->type, &nt, w, err))
 		return -1;
 	csize = nt.size ? nt.size : 1;
+	if (csize > 8 || (csize & (csize - 1))) {
+		*err = xasprintf("'%s' is a bitfield of a %llu-byte type, which ktprobe cannot read",
+				 w->text, csize);
+		return -1;
+	}
 	cstart = w->bit_offset / (csize * 8) * csize;
 	bit = w->bit_offset - cstart * 8;
-	if (user_type || bit + w->bit_size > csize * 8 || csize > 8) {
+	if (user_type || bit + w->bit_size > csize * 8) {
 		*err = xasprintf(user_type ? "'%s' is a bitfield: it takes no type of yours" :
 				 "'%s' is a bitfield that straddles its storage unit", w->text);
 		return -1;

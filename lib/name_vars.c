@@ -47,7 +47,7 @@ static char *param_location(const struct type_source *ts, const struct nfunc *fn
 	switch (p->where) {
 	case NP_ARG:
 		if (!name_param_followable(ts, fn, i, ctx))
-			return xstrdup("not known (after a struct, float or wide value)");
+			return xstrdup("not known (a struct, float or wide value, or after one)");
 		loc = fetcharg_arg_location(ctx, p->index);
 		return loc ? loc : xstrdup("on the stack");
 	case NP_REG:
@@ -66,7 +66,7 @@ static void print_function(const struct type_source *ts, const struct nfunc *fn,
 {
 	char *ret = fn->returns ? ts->ops->type_name(ts->priv, fn->ret) : xstrdup("void");
 
-	printf("%s %s(", ret, fn->name);
+	printf("%s%s%s(", ret, *ret && ret[strlen(ret) - 1] == '*' ? "" : " ", fn->name);
 	for (int i = 0; i < fn->nparams; i++) {
 		char *decl = declaration(ts, fn->params[i].type, fn->params[i].name);
 
@@ -88,16 +88,16 @@ static void print_function(const struct type_source *ts, const struct nfunc *fn,
 
 /* The members of @t, anonymous members' own inlined, with offsets from @base bits. */
 static void print_members(const struct type_source *ts, type_ref t, unsigned long long base,
-			  int depth)
+			  int depth, int *budget)
 {
 	struct nmember m;
 
-	for (int i = 0; ts->ops->member(ts->priv, t, i, &m) == 0; i++) {
+	for (int i = 0; ts->ops->member(ts->priv, t, i, &m) == 0 && (*budget)-- > 0; i++) {
 		unsigned long long bit = base + m.bit_offset;
 		char *decl;
 
 		if (!*m.name && depth < MAX_ANON_DEPTH) {
-			print_members(ts, m.type, bit, depth + 1);
+			print_members(ts, m.type, bit, depth + 1, budget);
 			continue;
 		}
 		decl = declaration(ts, m.type, m.name);
@@ -125,6 +125,7 @@ static int print_struct_of(const struct type_source *ts, const struct nfunc *fn,
 	}
 	struct name_expr e;
 	struct ntype nt;
+	int budget = 65536;	/* members listed: a hostile file's fan-out ends */
 	type_ref t;
 	int ret = -1;
 
@@ -145,7 +146,7 @@ static int print_struct_of(const struct type_source *ts, const struct nfunc *fn,
 	tn = ts->ops->type_name(ts->priv, t);
 	printf("%s (%llu bytes), at %s\n", tn, nt.size, expr);
 	free(tn);
-	print_members(ts, t, 0, 0);
+	print_members(ts, t, 0, 0, &budget);
 	ret = 0;
 out:
 	if (err)
@@ -176,7 +177,7 @@ int names_list_vars(const char *what, const struct resolve_opts *ro)
 	if (probe_spec_parse(text, &ps) ||
 	    (ps.module_or_bin && probe_spec_resolve(&ps, &quiet)))
 		goto out;
-	if (names_func(ro->names, &ps, ro->arch, &ts, &fn, &err)) {
+	if (names_func(ro->names, &ps, ro->arch, true, &ts, &fn, &err)) {
 		err_msg("--vars '%s': %s", what, err);
 		goto out;
 	}

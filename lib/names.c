@@ -14,6 +14,7 @@
 #include "probe_spec.h"
 
 #define MAX_ANON_DEPTH 8	/* anonymous structs within anonymous structs */
+#define MEMBER_BUDGET 65536	/* members one lookup visits: a hostile file's fan-out ends */
 #define MAX_CLOSE 8		/* close names an error lists */
 #define KERNEL_MAX_ARGSTR 63	/* the kernel's MAX_ARGSTR_LEN: FETCH:TYPE after NAME= */
 
@@ -41,18 +42,18 @@ void nfunc_free(struct nfunc *fn)
 
 /* Member @name of @t, looking into anonymous members; offsets from @t's start. */
 static int find_member(const struct type_source *ts, type_ref t, const char *name,
-		       unsigned long long base, int depth, struct nmember *out)
+		       unsigned long long base, int depth, int *budget, struct nmember *out)
 {
 	struct nmember m;
 
-	for (int i = 0; ts->ops->member(ts->priv, t, i, &m) == 0; i++) {
+	for (int i = 0; ts->ops->member(ts->priv, t, i, &m) == 0 && (*budget)-- > 0; i++) {
 		m.bit_offset += base;
 		if (*m.name && !strcmp(m.name, name)) {
 			*out = m;
 			return 0;
 		}
 		if (!*m.name && depth < MAX_ANON_DEPTH &&
-		    find_member(ts, m.type, name, m.bit_offset, depth + 1, out) == 0)
+		    find_member(ts, m.type, name, m.bit_offset, depth + 1, budget, out) == 0)
 			return 0;
 	}
 	return -1;
@@ -62,19 +63,22 @@ static int find_member(const struct type_source *ts, type_ref t, const char *nam
 int name_find_member(const struct type_source *ts, type_ref t, const char *name,
 		     struct nmember *out)
 {
-	return find_member(ts, t, name, 0, 0, out);
+	int budget = MEMBER_BUDGET;
+
+	return find_member(ts, t, name, 0, 0, &budget, out);
 }
 
 /* Every named member of @t, anonymous members' own included, into @out. */
-static void member_names(const struct type_source *ts, type_ref t, int depth, struct strv *out)
+static void member_names(const struct type_source *ts, type_ref t, int depth, int *budget,
+			 struct strv *out)
 {
 	struct nmember m;
 
-	for (int i = 0; ts->ops->member(ts->priv, t, i, &m) == 0; i++) {
+	for (int i = 0; ts->ops->member(ts->priv, t, i, &m) == 0 && (*budget)-- > 0; i++) {
 		if (*m.name)
 			strv_push(out, xstrdup(m.name));
 		else if (depth < MAX_ANON_DEPTH)
-			member_names(ts, m.type, depth + 1, out);
+			member_names(ts, m.type, depth + 1, budget, out);
 	}
 }
 
@@ -108,9 +112,10 @@ static char *close_names(const struct strv *all, const char *name, const char *w
 char *name_close_members(const struct type_source *ts, type_ref t, const char *name)
 {
 	struct strv all = { 0 };
+	int budget = MEMBER_BUDGET;
 	char *ret;
 
-	member_names(ts, t, 0, &all);
+	member_names(ts, t, 0, &budget, &all);
 	ret = close_names(&all, name, "its members");
 	strv_free(&all);
 	return ret;
@@ -132,11 +137,15 @@ char *name_close_params(const struct nfunc *fn, const char *name)
 /* name_sources_free - close every source a run opened */
 void name_sources_free(struct name_sources *ns)
 {
-	for (int i = 0; i < ns->keys.n; i++)
-		type_source_free(&ns->sources[i]);
+	/* modules' sources last: they are split on vmlinux's (key "", the first) */
+	for (int i = ns->keys.n - 1; i >= 0; i--) {
+		type_source_free(ns->sources[i]);
+		free(ns->sources[i]);
+	}
 	free(ns->sources);
 	strv_free(&ns->keys);
 	strv_free(&ns->errors);
+	ns->sources = NULL;
 }
 
 /* Why the kernel's types at hand do not fit the machine probed, or NULL. */
@@ -159,28 +168,34 @@ static char *kernel_types_misfit(const struct name_sources *ns, const struct typ
 static struct type_source *get_source(struct name_sources *ns, const char *key, bool user,
 				      char **err)
 {
-	struct type_source ts;
+	struct type_source *ts, *base = NULL;
 	char *why = NULL;
 	int i;
 
 	for (i = 0; i < ns->keys.n && strcmp(ns->keys.v[i], key); i++)
 		;
-	if (i == ns->keys.n) {
-		why = user ? NULL : kernel_types_misfit(ns, NULL);
-		if (!why && (user ? dwarf_source_open(key, &ts, &why) :
-			     btf_source_open(ns->btf_path, *key ? key : NULL, &ts, &why)))
-			memset(&ts, 0, sizeof(ts));
-		else if (!why && !user && (why = kernel_types_misfit(ns, &ts)))
-			type_source_free(&ts);
-		if (why)
-			memset(&ts, 0, sizeof(ts));
-		ns->sources = xrealloc(ns->sources, (i + 1) * sizeof(*ns->sources));
-		ns->sources[i] = ts;
-		strv_push(&ns->keys, xstrdup(key));
-		strv_push(&ns->errors, why ? why : xstrdup(""));
-	}
-	if (ns->sources[i].ops)
-		return &ns->sources[i];
+	if (i < ns->keys.n)
+		goto out;
+	ts = xcalloc(1, sizeof(*ts));
+	/* a module's types are split on vmlinux's, opened (and kept) first */
+	if (!user && *key && !(base = get_source(ns, "", false, &why)))
+		goto remember;
+	why = user ? NULL : kernel_types_misfit(ns, NULL);
+	if (!why && (user ? dwarf_source_open(key, ts, &why) :
+		     base ? btf_source_open_module(base, ns->btf_path, key, ts, &why) :
+		     btf_source_open(ns->btf_path, ts, &why)))
+		memset(ts, 0, sizeof(*ts));
+	else if (!why && !user && (why = kernel_types_misfit(ns, ts)))
+		type_source_free(ts);
+remember:
+	ns->sources = xrealloc(ns->sources, (ns->keys.n + 1) * sizeof(*ns->sources));
+	ns->sources[ns->keys.n] = ts;
+	strv_push(&ns->keys, xstrdup(key));
+	strv_push(&ns->errors, why ? why : xstrdup(""));
+	i = ns->keys.n - 1;
+out:
+	if (ns->sources[i]->ops)
+		return ns->sources[i];
 	*err = xstrdup(ns->errors.v[i]);
 	return NULL;
 }
@@ -197,7 +212,7 @@ static struct type_source *module_with(struct name_sources *ns, const char *func
 		char *err = NULL;
 
 		ts = get_source(ns, mods.v[i], false, &err);
-		if (ts && btf_source_func(ts, func, fn, &err))
+		if (ts && btf_source_func(ts, func, fn, NULL))
 			ts = NULL;
 		free(err);
 	}
@@ -211,8 +226,8 @@ static struct type_source *module_with(struct name_sources *ns, const char *func
  * for a user binary. Returns 0, or -1 with *@err set.
  */
 int names_func(struct name_sources *ns, const struct probe_spec *ps,
-	       const struct arch_info *arch, struct type_source **ts, struct nfunc *fn,
-	       char **err)
+	       const struct arch_info *arch, bool modules, struct type_source **ts,
+	       struct nfunc *fn, char **err)
 {
 	bool user = probe_spec_is_user(ps);
 
@@ -233,7 +248,7 @@ int names_func(struct name_sources *ns, const struct probe_spec *ps,
 	*ts = get_source(ns, ps->module_or_bin ? ps->module_or_bin : "", false, err);
 	if (!*ts || btf_source_func(*ts, ps->sym, fn, err) == 0)
 		return *ts ? 0 : -1;
-	if (!ps->module_or_bin && (*ts = module_with(ns, ps->sym, fn))) {
+	if (modules && !ps->module_or_bin && (*ts = module_with(ns, ps->sym, fn))) {
 		free(*err);
 		*err = NULL;
 		return 0;
@@ -255,7 +270,7 @@ bool names_is_param(struct name_sources *ns, const char *func, const char *word)
 	char *err = NULL;
 	bool found = false;
 
-	if (is_c_identifier(word) && names_func(ns, &ps, NULL, &ts, &fn, &err) == 0)
+	if (is_c_identifier(word) && names_func(ns, &ps, NULL, false, &ts, &fn, &err) == 0)
 		for (int i = 0; i < fn.nparams && !found; i++)
 			found = !strcmp(fn.params[i].name, word);
 	nfunc_free(&fn);
@@ -301,31 +316,87 @@ static char *default_name(const struct name_expr *e, bool longer)
 			 e->steps[e->nsteps - 1].index);
 }
 
-/* Is @field the name of an argument in @out already? */
-static bool name_taken(const struct strv *out, const char *field)
-{
-	size_t n = strlen(field);
+/*
+ * While a spec's arguments are rewritten, those whose field name ktprobe
+ * chose start with this byte (no spec holds a control byte), so that the
+ * last pass (settle_names) can make them unique.
+ */
+#define CHOSEN '\x01'
+#define KERNEL_MAX_ARG_NAME 32	/* the kernel's MAX_ARG_NAME_LEN */
 
-	for (int i = 0; i < out->n; i++)
-		if (!strncmp(out->v[i], field, n) && out->v[i][n] == '=')
-			return true;
-	return false;
+/* The field name of argument @i of @out: its NAME=, or the kernel's argN. */
+static char *field_name(const struct strv *out, int i)
+{
+	const char *a = out->v[i] + (out->v[i][0] == CHOSEN);
+	char *name, *fetch, *type;
+
+	fetcharg_split(a, &name, &fetch, &type);
+	free(fetch);
+	free(type);
+	return name ? name : xasprintf("arg%d", i + 1);
 }
 
-/* An unnamed argument's field name, not one taken (the kernel refuses a second). */
+/* Is @field the name of an argument of @out other than @self? */
+static bool name_taken(const struct strv *out, int self, const char *field)
+{
+	bool taken = false;
+
+	for (int i = 0; i < out->n && !taken; i++) {
+		char *other = i == self ? NULL : field_name(out, i);
+
+		taken = other && !strcmp(other, field);
+		free(other);
+	}
+	return taken;
+}
+
+/* A name ktprobe may choose: unused, and short enough for the kernel. */
+static bool name_usable(const struct strv *out, int self, const char *field)
+{
+	return field && strlen(field) <= KERNEL_MAX_ARG_NAME && !name_taken(out, self, field);
+}
+
+/* An unnamed argument's field name, one not taken so far (the kernel refuses a second). */
 static char *unused_name(const struct name_expr *e, const struct strv *out)
 {
 	char *field = default_name(e, false);
 
-	if (field && name_taken(out, field)) {
+	if (!name_usable(out, -1, field)) {
 		free(field);
 		field = default_name(e, true);
-		if (field && name_taken(out, field)) {
+		if (!name_usable(out, -1, field)) {
 			free(field);
 			field = NULL;	/* the kernel's argN */
 		}
 	}
 	return field;
+}
+
+/*
+ * The names ktprobe chose, made unique among all the spec's arguments
+ * (later ones given by the user, and the kernel's argN by position
+ * included) with _2, _3, ...; the marks removed.
+ */
+static void settle_names(struct strv *out)
+{
+	for (int i = 0; i < out->n; i++) {
+		char *name, *body, *fixed = NULL;
+
+		if (out->v[i][0] != CHOSEN)
+			continue;
+		name = field_name(out, i);
+		body = out->v[i] + 1 + strlen(name) + 1;
+		for (int k = 2; k < 100 && name_taken(out, i, fixed ? fixed : name); k++) {
+			free(fixed);
+			fixed = xasprintf("%.*s_%d", KERNEL_MAX_ARG_NAME - 3, name, k);
+		}
+		fixed = fixed ? fixed : xstrdup(name);
+		body = xasprintf("%s=%s", fixed, body);
+		free(out->v[i]);
+		out->v[i] = body;
+		free(fixed);
+		free(name);
+	}
 }
 
 /* One walked name into @out as NAME=FETCH:TYPE. */
@@ -348,8 +419,11 @@ static int push_walked(const struct type_source *ts, const struct nfunc *fn,
 		free(nf.type);
 		return -1;
 	}
-	strv_push(out, field ? xasprintf("%s=%s:%s", field, nf.fetch, nf.type) :
-		       xasprintf("%s:%s", nf.fetch, nf.type));
+	if (field && !name)
+		strv_push(out, xasprintf("%c%s=%s:%s", CHOSEN, field, nf.fetch, nf.type));
+	else
+		strv_push(out, field ? xasprintf("%s=%s:%s", field, nf.fetch, nf.type) :
+			       xasprintf("%s:%s", nf.fetch, nf.type));
 	free(field);
 	free(nf.fetch);
 	free(nf.type);
@@ -410,7 +484,8 @@ static int rewrite_one(struct probe_spec *ps, struct name_sources *ns,
 		strv_push(out, xstrdup(arg));
 		goto out;
 	}
-	if (!*ts && names_func(ns, ps, ctx->arch, ts, fn, err)) {
+	/* a plain $retval, typed if its function is found at once: no search of modules */
+	if (!*ts && names_func(ns, ps, ctx->arch, strcmp(fetch, "$retval"), ts, fn, err)) {
 		*ts = NULL;
 		nfunc_free(fn);
 		if (!strcmp(fetch, "$retval")) {	/* untyped, as without names */
@@ -468,6 +543,7 @@ int names_rewrite_args(struct probe_spec *ps, const struct resolve_opts *ro,
 			err_msg("'%s': argument '%s': %s", ps->text, ps->args.v[i], err);
 		free(err);
 	}
+	settle_names(&out);
 	for (int i = 0; !ret && i < notes.n; i++)
 		note_msg("%s", notes.v[i]);
 	if (!ret) {

@@ -141,8 +141,9 @@ char *name_close_members(const struct type_source *ts, type_ref t, const char *n
 char *name_close_params(const struct nfunc *fn, const char *name);
 
 /* btf_source.c: the kernel's types */
-int btf_source_open(const char *btf_path, const char *module, struct type_source *ts,
-		    char **err);
+int btf_source_open(const char *btf_path, struct type_source *ts, char **err);
+int btf_source_open_module(struct type_source *base, const char *btf_path, const char *module,
+			   struct type_source *ts, char **err);
 int btf_source_func(struct type_source *ts, const char *func, struct nfunc *out, char **err);
 void btf_source_modules(const char *btf_path, struct strv *out);
 bool btf_source_has_module(const char *btf_path, const char *module);
@@ -163,7 +164,7 @@ struct name_sources {
 	const struct arch_info *arch;	/* the machine probed, which the BTF must fit */
 	bool foreign;			/* --arch another: this kernel's BTF is not its */
 	struct strv keys;		/* "" (vmlinux), a module, or a binary's path */
-	struct type_source *sources;	/* per key; ops NULL: could not be opened */
+	struct type_source **sources;	/* per key; ops NULL: could not be opened */
 	struct strv errors;		/* per key: why not */
 };
 
@@ -173,7 +174,7 @@ int names_rewrite_args(struct probe_spec *ps, const struct resolve_opts *ro,
 int name_sources_check(struct name_sources *ns);
 bool names_is_param(struct name_sources *ns, const char *func, const char *word);
 int names_func(struct name_sources *ns, const struct probe_spec *ps,
-	       const struct arch_info *arch, struct type_source **ts, struct nfunc *fn,
-	       char **err);
+	       const struct arch_info *arch, bool modules, struct type_source **ts,
+	       struct nfunc *fn, char **err);
 
 #endif

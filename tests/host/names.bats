@@ -235,3 +235,45 @@ C
 	run -0 "$KTPROBE" --btf "$d/btf" --vars 'widget_poke w->'
 	[ "${lines[3]}" = $'\t+16     char label[16]' ]
 }
+
+# btf_raw FILE TYPES-HEX: a raw BTF file of one string section ("\0") and
+# the given type section (little-endian hex bytes), as a hostile --btf
+btf_raw() {
+	local types=$2 n
+	n=$(( ${#types} / 2 ))
+	{
+		printf '\x9f\xeb\x01\x00\x18\x00\x00\x00\x00\x00\x00\x00'
+		printf "$(printf '\\x%02x\\x%02x\\x00\\x00' $((n & 255)) $((n >> 8)))"
+		printf "$(printf '\\x%02x\\x%02x\\x00\\x00' $((n & 255)) $((n >> 8)))"
+		printf '\x01\x00\x00\x00'
+		printf "$(sed 's/../\\x&/g' <<<"$types")"
+		printf '\x00'
+	} >"$1"
+}
+
+@test "a hostile --btf file is refused in one line, before its types are walked" {
+	local d=$BATS_TEST_TMPDIR
+	btf_raw "$d/loop.btf" 000000000000000201000000		# a pointer to itself
+	run -1 --separate-stderr "$KTPROBE" -n --btf "$d/loop.btf" 'p:f x->y'
+	[ "$stderr" = "ktprobe: --btf $d/loop.btf: $d/loop.btf is malformed BTF: type 1 refers back to itself" ]
+	run -1 --separate-stderr "$KTPROBE" --btf "$d/loop.btf" --vars f
+	[ "${#stderr_lines[@]}" -eq 1 ]
+	btf_raw "$d/range.btf" 000000000000000205000000		# a pointer to type 5 of 1
+	run -1 --separate-stderr "$KTPROBE" -n --btf "$d/range.btf" 'p:f x'
+	[[ "$stderr" == *"is malformed BTF: type 1 refers to type 5, past the last (1)" ]]
+	btf_raw "$d/short.btf" 0000000000000002			# a type cut short
+	run -1 --separate-stderr "$KTPROBE" -n --btf "$d/short.btf" 'p:f x'
+	[[ "$stderr" == *"is malformed BTF: its header or types do not fit the file" ]]
+	run -1 --separate-stderr "$KTPROBE" -n --btf /bin/true 'p:vfs_read file->f_inode'
+	[ "$stderr" = "ktprobe: --btf /bin/true: cannot read BTF from /bin/true: not BTF, nor an ELF file with a .BTF section" ]
+}
+
+@test "names ktprobe chooses never clash with the spec's others, nor exceed the kernel's 32" {
+	dry 'p:vfs_read count count=%dx'
+	[ "$args" = 'count_2=%dx:u64 count=%dx' ]
+	dry 'p:vfs_read %di count'
+	[ "$args" = 'arg1=%di count=%dx:u64' ]
+	# a member's name of 37 characters: the kernel's argN instead
+	dry 'p:tcp_sendmsg sk->__sk_common.skc_net.net->ipv4.sysctl_tcp_fastopen_blackhole_timeout'
+	[[ "$args" =~ ^arg1=\+[0-9]+\(\+[0-9]+\(%di\)\):u32$ ]]
+}
