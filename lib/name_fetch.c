@@ -2,32 +2,21 @@
 /*
  * Walking a named argument over the types: "file->f_path.dentry" starts
  * at the parameter's register and becomes loads at member offsets,
- * "+24(+16(%di))", with the kernel type that prints the result (a char *
- * as a string, a struct pointer in hex, an integer by its size and sign,
- * a bitfield as b<width>@<bit>/<container>). The types come from a type
- * source (names.h); nothing here knows BTF or DWARF.
+ * "+24(+16(%di))"; the kernel type that prints the result is
+ * name_print.c's. The types come from a type source (names.h); nothing
+ * here knows BTF or DWARF.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "arch.h"
 #include "fetcharg.h"
+#include "name_walk.h"
 #include "names.h"
 
-#define KERNEL_MAX_ARRAY 64	/* the kernel's TYPE[N] takes N up to 64 */
-
-/* Where the walk is: a value in hand (@base), or in memory at @base + @off. */
-struct walk {
-	char *base;
-	bool in_memory;
-	long long off;
-	type_ref type;
-	unsigned int bit_size, bit_offset;	/* a bitfield: its bits, from @off */
-	const char *text;			/* the whole expression, for messages */
-};
 
 /* @t looked through, or an error naming the expression. */
-static int resolve(const struct type_source *ts, type_ref t, struct ntype *nt,
+int name_walk_resolve(const struct type_source *ts, type_ref t, struct ntype *nt,
 		   const struct walk *w, char **err)
 {
 	if (ts->ops->type(ts->priv, t, nt) == 0)
@@ -37,21 +26,21 @@ static int resolve(const struct type_source *ts, type_ref t, struct ntype *nt,
 }
 
 /* "+OFF(BASE)": the value in memory where @w is. */
-static char *memory_fetch(const struct walk *w)
+char *name_walk_memory(const struct walk *w)
 {
 	return xasprintf("%+lld(%s)", w->off, w->base);
 }
 
 /* The fetch of @w's value: its register, or a load. */
-static char *value_fetch(const struct walk *w)
+char *name_walk_value(const struct walk *w)
 {
-	return w->in_memory ? memory_fetch(w) : xstrdup(w->base);
+	return w->in_memory ? name_walk_memory(w) : xstrdup(w->base);
 }
 
 /* The value of @w (a pointer) in hand, to be dereferenced at +@off next. */
 static void load_pointer(struct walk *w, long long off)
 {
-	char *value = value_fetch(w);
+	char *value = name_walk_value(w);
 
 	free(w->base);
 	w->base = value;
@@ -177,7 +166,7 @@ static int step_arrow(const struct type_source *ts, struct walk *w, const char *
 {
 	struct ntype nt, target;
 
-	if (resolve(ts, w->type, &nt, w, err))
+	if (name_walk_resolve(ts, w->type, &nt, w, err))
 		return -1;
 	if (nt.kind != NT_PTR || ts->ops->type(ts->priv, nt.target, &target) ||
 	    (target.kind != NT_STRUCT && target.kind != NT_UNION)) {
@@ -200,7 +189,7 @@ static int step_dot(const struct type_source *ts, struct walk *w, const char *me
 	struct ntype nt;
 	char *tn;
 
-	if (resolve(ts, w->type, &nt, w, err))
+	if (name_walk_resolve(ts, w->type, &nt, w, err))
 		return -1;
 	if ((nt.kind == NT_STRUCT || nt.kind == NT_UNION) && w->in_memory)
 		return add_member(ts, w->type, member, w, err);
@@ -220,7 +209,7 @@ static int step_index(const struct type_source *ts, struct walk *w, unsigned lon
 {
 	struct ntype nt, elem;
 
-	if (resolve(ts, w->type, &nt, w, err))
+	if (name_walk_resolve(ts, w->type, &nt, w, err))
 		return -1;
 	if ((nt.kind != NT_ARRAY && nt.kind != NT_PTR) ||
 	    ts->ops->type(ts->priv, nt.target, &elem) || !elem.size) {
@@ -246,185 +235,6 @@ static int step_index(const struct type_source *ts, struct walk *w, unsigned lon
 		load_pointer(w, 0);
 	w->off += (long long)(index * elem.size);
 	w->type = nt.target;
-	return 0;
-}
-
-/*
- * Is @t text, for a pointer to it or an array of it? A one-byte integer C
- * spells with "char" (const unsigned char too); u8 and __u8 are bytes.
- */
-static bool is_text(const struct type_source *ts, type_ref t)
-{
-	struct ntype nt;
-	char *tn;
-	bool text;
-
-	if (ts->ops->type(ts->priv, t, &nt) || nt.kind != NT_INT || nt.size != 1)
-		return false;
-	tn = ts->ops->type_name(ts->priv, t);
-	text = nt.is_char || strstr(tn, "char");
-	free(tn);
-	return text;
-}
-
-/* The kernel's integer type for @nt: s32, u8, ... */
-static char *int_type(const struct ntype *nt)
-{
-	return xasprintf("%c%llu", nt->is_signed && !nt->is_bool ? 's' : 'u', nt->size * 8);
-}
-
-/* A bitfield as the kernel's b<width>@<bit>/<container bits>. */
-static int finish_bitfield(const struct type_source *ts, struct walk *w, const char *user_type,
-			   struct name_fetch *out, char **err)
-{
-	struct ntype nt;
-	unsigned long long csize, cstart, bit;
-
-	if (resolve(ts, w->type, &nt, w, err))
-		return -1;
-	csize = nt.size ? nt.size : 1;
-	if (csize > 8 || (csize & (csize - 1))) {
-		*err = xasprintf("'%s' is a bitfield of a %llu-byte type, which ktprobe cannot read",
-				 w->text, csize);
-		return -1;
-	}
-	cstart = w->bit_offset / (csize * 8) * csize;
-	bit = w->bit_offset - cstart * 8;
-	if (user_type || bit + w->bit_size > csize * 8) {
-		*err = xasprintf(user_type ? "'%s' is a bitfield: it takes no type of yours" :
-				 "'%s' is a bitfield that straddles its storage unit", w->text);
-		return -1;
-	}
-	if (ts->big_endian)
-		bit = csize * 8 - w->bit_size - bit;
-	w->off += cstart;
-	out->fetch = memory_fetch(w);
-	out->type = xasprintf("b%u@%llu/%llu", w->bit_size, bit, csize * 8);
-	return 0;
-}
-
-/* An array: a char array is a string; small integer arrays the kernel's TYPE[N]. */
-static int finish_array(const struct type_source *ts, struct walk *w, const struct ntype *nt,
-			struct name_fetch *out, char **err)
-{
-	struct ntype elem;
-
-	if (ts->ops->type(ts->priv, nt->target, &elem) == 0) {
-		if (is_text(ts, nt->target)) {
-			out->fetch = memory_fetch(w);
-			out->type = xstrdup("string");
-			return 0;
-		}
-		if ((elem.kind == NT_INT || elem.kind == NT_ENUM) && nt->nelems &&
-		    nt->nelems <= KERNEL_MAX_ARRAY && elem.size <= 8) {
-			char *it = int_type(&elem);
-
-			out->fetch = memory_fetch(w);
-			out->type = xasprintf("%s[%llu]", it, nt->nelems);
-			free(it);
-			return 0;
-		}
-	}
-	*err = xasprintf("'%s' is an array ktprobe cannot print whole (up to %d integers): "
-			 "take an element, %s[0]", w->text, KERNEL_MAX_ARRAY, w->text);
-	return -1;
-}
-
-/* The kernel type that prints @w's value as its C type says, and its fetch. */
-static int finish_default(const struct type_source *ts, struct walk *w, const struct ntype *nt,
-			  struct name_fetch *out, char **err)
-{
-	char *tn;
-
-	switch (nt->kind) {
-	case NT_INT:
-	case NT_ENUM:
-		if (nt->size == 1 || nt->size == 2 || nt->size == 4 || nt->size == 8) {
-			out->fetch = value_fetch(w);
-			out->type = int_type(nt);
-			return 0;
-		}
-		break;
-	case NT_PTR:
-		if (is_text(ts, nt->target)) {
-			char *value = value_fetch(w);
-
-			out->fetch = xasprintf("+0(%s)", value);
-			out->type = xstrdup("string");
-			free(value);
-			return 0;
-		}
-		out->fetch = value_fetch(w);
-		out->type = xasprintf("x%llu", nt->size * 8);
-		return 0;
-	case NT_ARRAY:
-		return finish_array(ts, w, nt, out, err);
-	default:
-		break;
-	}
-	tn = ts->ops->type_name(ts->priv, w->type);
-	*err = xasprintf(nt->kind == NT_STRUCT || nt->kind == NT_UNION ?
-			 "'%s' is %s: name one of its members (ktprobe --vars lists them)" :
-			 nt->kind == NT_FLOAT ? "'%s' is %s: the kernel's probes print no floats "
-			 "(give a type, e.g. :x64, for its bits)" :
-			 "'%s' is %s, which ktprobe cannot print", w->text, tn);
-	free(tn);
-	return -1;
-}
-
-/* ':string' (or ':ustring') on @w: the string a char pointer or array holds. */
-static int finish_string(const struct type_source *ts, struct walk *w, const struct ntype *nt,
-			 const char *user_type, struct name_fetch *out, char **err)
-{
-	char *tn, *value;
-
-	if (nt->kind == NT_ARRAY) {
-		out->fetch = memory_fetch(w);
-		out->type = xstrdup(user_type);
-		return 0;
-	}
-	if (nt->kind == NT_PTR) {
-		value = value_fetch(w);
-		out->fetch = xasprintf("+0(%s)", value);
-		out->type = xstrdup(user_type);
-		free(value);
-		return 0;
-	}
-	tn = ts->ops->type_name(ts->priv, w->type);
-	*err = xasprintf("'%s' is %s, not a pointer: ':%s' needs a char * or a char array",
-			 w->text, tn, user_type);
-	free(tn);
-	return -1;
-}
-
-/* The fetch and type for where the walk ended. */
-static int finish(const struct type_source *ts, struct walk *w, const char *user_type,
-		  struct name_fetch *out, char **err)
-{
-	struct ntype nt;
-
-	if (user_type && !*user_type) {
-		*err = xasprintf("'%s:' has no type after its ':'", w->text);
-		return -1;
-	}
-	if (w->bit_size)
-		return finish_bitfield(ts, w, user_type, out, err);
-	if (resolve(ts, w->type, &nt, w, err))
-		return -1;
-	if (!user_type)
-		return finish_default(ts, w, &nt, out, err);
-	if (!strcmp(user_type, "string") || !strcmp(user_type, "ustring"))
-		return finish_string(ts, w, &nt, user_type, out, err);
-	if (nt.kind == NT_STRUCT || nt.kind == NT_UNION || nt.kind == NT_ARRAY) {
-		char *tn = ts->ops->type_name(ts->priv, w->type);
-
-		*err = xasprintf("'%s' is %s: it takes no type of yours (name a member or an "
-				 "element)", w->text, tn);
-		free(tn);
-		return -1;
-	}
-	out->fetch = value_fetch(w);
-	out->type = xstrdup(user_type);
 	return 0;
 }
 
@@ -466,7 +276,7 @@ int name_fetch_walk(const struct type_source *ts, const struct nfunc *fn,
 		if (err_step)
 			goto out;
 	}
-	ret = finish(ts, &w, user_type, out, err);
+	ret = name_walk_finish(ts, &w, user_type, out, err);
 out:
 	free(w.base);
 	free(text);

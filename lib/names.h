@@ -11,9 +11,11 @@
  * The contract between the parts, one file each:
  *   name_expr.c    reads an expression (syntax only; in the fuzz target)
  *   name_fetch.c   walks it over the types into a fetch argument
+ *   name_print.c   the kernel type it ends in (private contract: name_walk.h)
+ *   name_lookup.c  members by name, close names for errors
  *   name_vars.c    lists parameters and members (--vars)
- *   btf_source.c   the kernel's types, from BTF (libbpf's parser)
- *   dwarf_source.c a user binary's types, from DWARF (libdw)
+ *   btf_source.c   the kernel's types, from BTF (btf_index.c, btf_check.c)
+ *   dwarf_*.c      a user binary's types, from DWARF (libdw; dwarf_parts.h)
  *   names.c        which source a probe gets, and the arguments it becomes
  * A type source describes types through struct type_source_ops; the walker
  * knows nothing of BTF or DWARF.
