@@ -21,8 +21,8 @@ ARCH      ?= $(HOST_ARCH)
 
 CC        ?= gcc
 PKG_CONFIG ?= pkg-config
-# libelf last: libbpf and libdw need it after them when linked statically
-PKGS      := libtracefs libtraceevent libtracecmd libbpf libdw libelf
+# libelf and zlib last: libbpf and libdw need them after them when linked statically
+PKGS      := libtracefs libtraceevent libtracecmd libbpf libdw libelf zlib
 BUILD     ?= build
 OUT       ?= bin
 CFLAGS    ?= -O2 -g
@@ -34,7 +34,7 @@ ifneq ($(filter static,$(MAKECMDGOALS)),)
 STATIC    := 1
 endif
 ifeq ($(STATIC),1)
-PKGS      := libtracefs libtraceevent libbpf libdw libelf
+PKGS      := libtracefs libtraceevent libbpf libdw libelf zlib
 OPTIONAL  := libdw
 BUILD     := build/static-$(ARCH)
 OUT       := $(BUILD)/bin

@@ -57,9 +57,11 @@ done
 # teardown under TCG (seconds, varying) would drown the difference
 NAMES='p:vfs_read file->f_path.dentry->d_name.name:string count'
 REGS=$($KT -n "$NAMES" 2>/dev/null | sed 's/^[^ ]* [^ ]* //; s/ __k[^ ]*//g; s/^/p:vfs_read /')
+[ "$REGS" != "p:vfs_read " ] && [ -n "$REGS" ] || echo "BENCH-ERR no translation of $NAMES"
+# runs SPEC: 20 dry runs, in microseconds; a failed run is said (BENCH-ERR)
 runs() {
 	t=$(now_us)
-	for i in $(seq 20); do $KT -n "$1" >/dev/null 2>&1; done
+	for i in $(seq 20); do $KT -n "$1" >/dev/null 2>&1 || echo "BENCH-ERR ktprobe -n $1 failed" >&2; done
 	echo $(( $(now_us) - t ))
 }
 for r in $(seq "$ROUNDS"); do

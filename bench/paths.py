@@ -318,6 +318,9 @@ def lab_startup_rows(root):
             path = os.path.join(root, "tests", "build", "lab-" + arch, "console-{}.log".format(kernel))
             text = open(path, errors="replace").read().splitlines()
             release = next((t.split()[1] for t in text if t.startswith("BENCH-KERNEL ")), kernel)
+            errs = [t for t in text if t.startswith(("BENCH-ERR ktprobe -n", "BENCH-ERR no translation"))]
+            if errs:
+                raise SystemExit("bench: lab start-up, {} {}: {}".format(arch, release, errs[0]))
             got = [dict(kv.split("=", 1) for kv in t.split()[1:4])
                    for t in text if t.startswith("BENCH-STARTUP ")]
             if not got:

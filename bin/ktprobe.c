@@ -440,7 +440,6 @@ int main(int argc, char **argv)
 	ro.foreign = c.arch != NULL;
 	ro.fills = !c.run.no_fill;	/* --arch: another machine, even of this kind */
 	names.arch = ro.arch;
-	names.foreign = ro.arch != arch_host();
 	if (c.btf && name_sources_check(&names))
 		goto out;
 	if (c.vars) {

@@ -460,7 +460,6 @@ int btf_source_func(struct type_source *ts, const char *func, struct nfunc *out,
 		out->params[i].where = NP_ARG;
 		out->params[i].index = i + 1;
 	}
-	out->returns = proto->type != 0;
 	out->ret = proto->type;
 	return 0;
 }

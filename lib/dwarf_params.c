@@ -31,6 +31,7 @@ struct fctx {
 	Dwarf_Addr low;
 	unsigned long long offset;
 	const struct arch_info *arch;
+	Dwarf_Addr prologue_end;	/* 0: not computed yet (once a function) */
 };
 
 /* The address of @die's code: DW_AT_low_pc, or its first range; false if none. */
@@ -103,9 +104,9 @@ static bool scan_cu(struct fctx *fc, Dwarf_Die *cudie, struct strv *close, int *
 
 /*
  * The concrete definition of @fc->name: the subprogram at its symbol's
- * address (a clone or alias too; its unit found by address first, so a
- * large debug file is not read whole), else the only one of that name;
- * -1 if none, with the names close to it in @close.
+ * address (a clone or alias too; only in the unit whose code holds it),
+ * else the only one of that name; -1 if none, with the names close to it
+ * in @close (looked for only then).
  */
 static int find_func(struct fctx *fc, struct strv *close, char **err)
 {
@@ -113,17 +114,20 @@ static int find_func(struct fctx *fc, struct strv *close, char **err)
 	Dwarf_Die cudie;
 	int found = 0;
 
-	if (fc->have_sym && dwarf_addrdie(fc->s->dw, fc->sym, &cudie) &&
-	    scan_cu(fc, &cudie, NULL, &found))
-		return 0;
-	found = 0;
 	while (dw_next_cu(fc->s->dw, &cu, &cudie))
-		if (scan_cu(fc, &cudie, close, &found))
+		if ((!fc->have_sym || dwarf_haspc(&cudie, fc->sym) != 0) &&
+		    scan_cu(fc, &cudie, NULL, &found))
 			return 0;
 	if (found > 1)
 		*err = xasprintf("'%s' is ambiguous in the DWARF of %s: %d definitions",
 				 fc->name, fc->s->path, found);
-	return found == 1 ? 0 : -1;
+	if (found)
+		return found == 1 ? 0 : -1;
+	/* every unit once more: the symbol's did not say it holds it, or none has the name */
+	for (cu = NULL; dw_next_cu(fc->s->dw, &cu, &cudie); )
+		if (scan_cu(fc, &cudie, close, &found))
+			return 0;
+	return -1;
 }
 
 /* Formal parameters of @die; sets *@variadic if it has unspecified ones. */
@@ -344,6 +348,9 @@ static Dwarf_Addr prologue_end(struct fctx *fc)
 	Dwarf_Lines *lines;
 	size_t n;
 
+	if (fc->prologue_end)
+		return fc->prologue_end;
+	fc->prologue_end = fc->low;
 	if (!dwarf_diecu(&fc->die, &cu, NULL, NULL) || dwarf_getsrclines(&cu, &lines, &n) ||
 	    dwarf_highpc(&fc->die, &high))
 		return fc->low;
@@ -351,7 +358,7 @@ static Dwarf_Addr prologue_end(struct fctx *fc)
 		if (!dwarf_lineaddr(dwarf_onesrcline(lines, i), &addr) && addr > fc->low &&
 		    addr < high && (!end || addr < end))
 			end = addr;
-	return end ? end : fc->low;
+	return fc->prologue_end = end ? end : fc->low;
 }
 
 /*
@@ -374,10 +381,9 @@ static void refuse_unstored(struct fctx *fc, Dwarf_Die *d, struct nparam *p)
 		return;
 	free(p->reg);
 	p->reg = NULL;
-	p->where = NP_NONE;
-	p->why = xasprintf("%s is in %s's prologue: %s is stored to its stack slot only by "
+	place_none(p, xasprintf("%s is in %s's prologue: %s is stored to its stack slot only by "
 			   "+0x%llx; probe there or later, or at the entry", fc->where, fc->name,
-			   p->name, (unsigned long long)(end - fc->low));
+			   p->name, (unsigned long long)(end - fc->low)));
 }
 
 /* The parameters of @fc's function into @out. */
@@ -444,7 +450,6 @@ int dwarf_source_func(struct type_source *ts, const char *func, unsigned long lo
 	fc.where = xasprintf("%s+0x%llx", func, offset);
 	out->name = xstrdup(func);
 	out->ret = dw_type_of(fc.s, &fc.die);
-	out->returns = out->ret != 0;
 	fill_params(&fc, out);
 	free(fc.where);
 	return 0;

@@ -19,6 +19,7 @@
 #ifdef KTP_HAVE_LIBDW
 
 #include <dwarf.h>
+#include <zlib.h>
 #include <elfutils/libdwelf.h>
 
 #define DEBUG_ROOT "/usr/lib/debug"
@@ -69,23 +70,46 @@ static bool has_debug_info(Elf *elf)
 	return false;
 }
 
-/* Whether debug file @dbg is @elf's: their build-ids match, or one has none. */
-static bool same_build(Elf *elf, Elf *dbg)
+/* The CRC-32 of the file at @fd (as .gnu_debuglink records it), or 0 if unreadable. */
+static unsigned long file_crc(int fd)
+{
+	unsigned char buf[65536];
+	unsigned long crc = crc32(0, NULL, 0);
+	ssize_t n;
+
+	if (lseek(fd, 0, SEEK_SET))
+		return 0;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		crc = crc32(crc, buf, n);
+	return n ? 0 : crc;
+}
+
+/*
+ * Whether debug file @dbg (open as @dbg_fd) is @elf's: their build-ids
+ * match; without build-ids, a file found by .gnu_debuglink must have the
+ * checksum recorded there (a stale one would describe another build).
+ */
+static bool same_build(Elf *elf, Elf *dbg, int dbg_fd, bool by_link, GElf_Word crc)
 {
 	const void *a, *b;
 	ssize_t na = dwelf_elf_gnu_build_id(elf, &a), nb = dwelf_elf_gnu_build_id(dbg, &b);
 
-	return na <= 0 || nb <= 0 || (na == nb && !memcmp(a, b, na));
+	if (na > 0 && nb > 0)
+		return na == nb && !memcmp(a, b, na);
+	return by_link && file_crc(dbg_fd) == crc;
 }
 
-/* Where @path's separate debug file may be: by build-id, then by .gnu_debuglink. */
-static void debug_candidates(const char *path, Elf *elf, struct strv *out)
+/*
+ * Where @path's separate debug file may be: by build-id, then by
+ * .gnu_debuglink (from index *@first_link on, with the checksum in *@crc).
+ */
+static void debug_candidates(const char *path, Elf *elf, struct strv *out, int *first_link,
+			     GElf_Word *crc)
 {
 	const unsigned char *id;
 	ssize_t n = dwelf_elf_gnu_build_id(elf, (const void **)&id);
 	const char *link, *p, *slash;
 	char *real, *hex;
-	GElf_Word crc;
 
 	if (n > 1) {
 		hex = xcalloc(2 * n + 1, 1);
@@ -94,7 +118,8 @@ static void debug_candidates(const char *path, Elf *elf, struct strv *out)
 		strv_push(out, xasprintf(DEBUG_ROOT "/.build-id/%.2s/%s.debug", hex, hex + 2));
 		free(hex);
 	}
-	link = dwelf_elf_gnu_debuglink(elf, &crc);
+	*first_link = out->n;
+	link = dwelf_elf_gnu_debuglink(elf, crc);
 	if (!link)
 		return;
 	real = realpath(path, NULL);
@@ -114,13 +139,16 @@ static int open_dwarf(struct dw_src *s)
 {
 	struct strv cand = { 0 };
 	Elf *with_dwarf = s->elf;
+	GElf_Word crc = 0;
+	int first_link = 0;
 
 	if (!has_debug_info(s->elf)) {
-		debug_candidates(s->path, s->elf, &cand);
+		debug_candidates(s->path, s->elf, &cand, &first_link, &crc);
 		for (int i = 0; i < cand.n && !s->dbg_elf; i++) {
 			if (elf_open(cand.v[i], &s->dbg_fd, &s->dbg_elf))
 				continue;
-			if (has_debug_info(s->dbg_elf) && same_build(s->elf, s->dbg_elf))
+			if (has_debug_info(s->dbg_elf) &&
+			    same_build(s->elf, s->dbg_elf, s->dbg_fd, i >= first_link, crc))
 				break;
 			elf_close(s->dbg_fd, s->dbg_elf);
 			s->dbg_fd = -1;

@@ -12,10 +12,9 @@
 
 #include "fill.h"
 #include "fill_fields.h"
+#include "probe_spec.h"
 #include "utils.h"
 
-/* The kernel's limit on a fetch argument's name (MAX_ARG_NAME_LEN, with its NUL). */
-#define ARG_NAME_MAX 32
 /* @hexN on a uprobe: how many of the N bytes the kernel copies, to verify against. */
 #define BYTES_CAPTURED 16
 
@@ -24,7 +23,7 @@ static char *join_definition(char *name, char *body)
 {
 	char *def = NULL;
 
-	if (strlen(name) < ARG_NAME_MAX)
+	if (strlen(name) < KERNEL_ARG_NAME_MAX)
 		def = xasprintf("%s=%s", name, body);
 	free(name);
 	free(body);

@@ -80,7 +80,7 @@ static int start(const struct type_source *ts, const struct nfunc *fn, const cha
 	int i;
 
 	if (!strcmp(name, "$retval")) {
-		if (!ctx->ret_probe || !fn->returns) {
+		if (!ctx->ret_probe || !fn->ret) {
 			*err = xasprintf(!ctx->ret_probe ? "$retval is there only in a return probe (r:)" :
 					 "%s returns void: there is no $retval", fn->name);
 			return -1;
@@ -295,7 +295,7 @@ int name_walk_type(const struct type_source *ts, const struct nfunc *fn,
 
 	for (i = 0; i < fn->nparams && strcmp(fn->params[i].name, e->base); i++)
 		;
-	if (!strcmp(e->base, "$retval") && fn->returns) {
+	if (!strcmp(e->base, "$retval") && fn->ret) {
 		w.type = fn->ret;
 	} else if (i < fn->nparams) {
 		w.type = fn->params[i].type;

@@ -64,7 +64,7 @@ static char *param_location(const struct type_source *ts, const struct nfunc *fn
 static void print_function(const struct type_source *ts, const struct nfunc *fn,
 			   const struct fetch_ctx *ctx)
 {
-	char *ret = fn->returns ? ts->ops->type_name(ts->priv, fn->ret) : xstrdup("void");
+	char *ret = fn->ret ? ts->ops->type_name(ts->priv, fn->ret) : xstrdup("void");
 
 	printf("%s%s%s(", ret, *ret && ret[strlen(ret) - 1] == '*' ? "" : " ", fn->name);
 	for (int i = 0; i < fn->nparams; i++) {

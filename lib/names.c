@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch.h"
 #include "fetcharg.h"
 #include "names.h"
 #include "probe_spec.h"
 
-#define KERNEL_MAX_ARGSTR 63	/* the kernel's MAX_ARGSTR_LEN: FETCH:TYPE after NAME= */
 
 /* type_source_free - release a source opened by btf_source_open or dwarf_source_open */
 void type_source_free(struct type_source *ts)
@@ -55,7 +55,7 @@ static char *kernel_types_misfit(const struct name_sources *ns, const struct typ
 {
 	if (!ns->arch)
 		return NULL;
-	if (ns->foreign && !ns->btf_path)
+	if (ns->arch != arch_host() && !ns->btf_path)
 		return xasprintf("names of kernel functions for --arch %s need that kernel's BTF "
 				 "(--btf FILE): this kernel's types are not its", ns->arch->name);
 	if (ts && ((ts->pointer_size && ts->pointer_size != (unsigned int)ns->arch->long_size) ||
@@ -224,7 +224,6 @@ static char *default_name(const struct name_expr *e, bool longer)
  * last pass (settle_names) can make them unique.
  */
 #define CHOSEN '\x01'
-#define KERNEL_MAX_ARG_NAME 32	/* the kernel's MAX_ARG_NAME_LEN */
 
 /* The field name of argument @i of @out: its NAME=, or the kernel's argN. */
 static char *field_name(const struct strv *out, int i)
@@ -255,7 +254,7 @@ static bool name_taken(const struct strv *out, int self, const char *field)
 /* A name ktprobe may choose: unused, and short enough for the kernel. */
 static bool name_usable(const struct strv *out, int self, const char *field)
 {
-	return field && strlen(field) <= KERNEL_MAX_ARG_NAME && !name_taken(out, self, field);
+	return field && strlen(field) < KERNEL_ARG_NAME_MAX && !name_taken(out, self, field);
 }
 
 /* An unnamed argument's field name, one not taken so far (the kernel refuses a second). */
@@ -290,7 +289,7 @@ static void settle_names(struct strv *out)
 		body = out->v[i] + 1 + strlen(name) + 1;
 		for (int k = 2; k < 100 && name_taken(out, i, fixed ? fixed : name); k++) {
 			free(fixed);
-			fixed = xasprintf("%.*s_%d", KERNEL_MAX_ARG_NAME - 3, name, k);
+			fixed = xasprintf("%.*s_%d", KERNEL_ARG_NAME_MAX - 4, name, k);
 		}
 		fixed = fixed ? fixed : xstrdup(name);
 		body = xasprintf("%s=%s", fixed, body);
@@ -313,9 +312,9 @@ static int push_walked(const struct type_source *ts, const struct nfunc *fn,
 		free(field);
 		return -1;
 	}
-	if (strlen(nf.fetch) + 1 + strlen(nf.type) > KERNEL_MAX_ARGSTR) {
+	if (strlen(nf.fetch) + 1 + strlen(nf.type) > KERNEL_ARGSTR_MAX) {
 		*err = xasprintf("it becomes %s:%s, longer than the %d characters the kernel "
-				 "takes for an argument", nf.fetch, nf.type, KERNEL_MAX_ARGSTR);
+				 "takes for an argument", nf.fetch, nf.type, KERNEL_ARGSTR_MAX);
 		free(field);
 		free(nf.fetch);
 		free(nf.type);
@@ -359,7 +358,7 @@ static bool retval_as_written(const struct type_source *ts, const struct nfunc *
 
 	if (e->nsteps || strcmp(e->base, "$retval") || !ctx->ret_probe)
 		return false;
-	if (!fn->returns || ts->ops->type(ts->priv, fn->ret, &nt))
+	if (!fn->ret || ts->ops->type(ts->priv, fn->ret, &nt))
 		return true;
 	return (nt.kind != NT_INT && nt.kind != NT_ENUM && nt.kind != NT_PTR) ||
 	       nt.size > (unsigned long long)ctx->arch->long_size;

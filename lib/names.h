@@ -81,8 +81,7 @@ struct nfunc {
 	struct nparam *params;
 	int nparams;
 	bool variadic;
-	bool returns;			/* the return type is not void */
-	type_ref ret;
+	type_ref ret;			/* 0: void */
 };
 
 /* What a type source answers; the walker and the listing use only this. */
@@ -164,7 +163,6 @@ int name_walk_type(const struct type_source *ts, const struct nfunc *fn,
 struct name_sources {
 	const char *btf_path;		/* --btf, or NULL for the running kernel's */
 	const struct arch_info *arch;	/* the machine probed, which the BTF must fit */
-	bool foreign;			/* --arch another: this kernel's BTF is not its */
 	struct strv keys;		/* "" (vmlinux), a module, or a binary's path */
 	struct type_source **sources;	/* per key; ops NULL: could not be opened */
 	struct strv errors;		/* per key: why not */

@@ -16,6 +16,14 @@
 
 struct arch_info;
 struct kfeatures;
+
+/*
+ * The kernel's limits on one fetch argument of a definition: its name is
+ * kept below MAX_ARG_NAME_LEN (every kernel takes that; some count a NUL),
+ * its FETCH:TYPE within MAX_ARGSTR_LEN.
+ */
+#define KERNEL_ARG_NAME_MAX 32
+#define KERNEL_ARGSTR_MAX 63
 struct name_sources;
 
 enum probe_kind {

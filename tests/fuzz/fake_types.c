@@ -112,7 +112,6 @@ static void fake_func(struct nfunc *out, bool in_memory, const char *sp)
 		out->params[3].where = NP_NONE;
 		out->params[3].why = xstrdup("in has no location here");
 	}
-	out->returns = true;
 	out->ret = T_LONG;
 }
 

@@ -277,3 +277,45 @@ btf_raw() {
 	dry 'p:tcp_sendmsg sk->__sk_common.skc_net.net->ipv4.sysctl_tcp_fastopen_blackhole_timeout'
 	[[ "$args" =~ ^arg1=\+[0-9]+\(\+[0-9]+\(%di\)\):u32$ ]]
 }
+
+@test "names from BTF make no bpf() call (libbpf's parser and declaration writer only)" {
+	# (LeakSanitizer cannot run under a tracer)
+	export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0
+	run -0 strace -f -e trace=bpf -o "$BATS_TEST_TMPDIR/st" "$KTPROBE" -n 'p:vfs_read file->f_inode->i_ino'
+	run -0 strace -f -e trace=bpf -o "$BATS_TEST_TMPDIR/st2" "$KTPROBE" --vars 'vfs_read file->'
+	run -0 cat "$BATS_TEST_TMPDIR/st" "$BATS_TEST_TMPDIR/st2"
+	[[ "$output" != *"bpf("* ]]
+}
+
+@test "kernel names refused where BTF cannot say: past the entry, a struct by value, too long" {
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read+4 count:u64'
+	[[ "$stderr" == *"BTF knows a function's parameters at its entry only, not at vfs_read+4" ]]
+	run -1 --separate-stderr "$KTPROBE" -n 'p:from_kuid kuid:u32'
+	[[ "$stderr" == *"from_kuid's parameter 'kuid' is not passed in one integer register (a struct, float or wide value): ktprobe cannot tell where it is; use registers" ]]
+	run -1 --separate-stderr "$KTPROBE" -n 'p:vfs_read file->f_path.dentry->d_parent->d_parent->d_parent->d_parent->d_parent->d_parent->d_parent->d_parent->d_name.name'
+	[[ "$stderr" == *"longer than the 63 characters the kernel takes for an argument" ]]
+}
+
+@test "--vars at BIN:FUNC+OFFS shows where DWARF puts each parameter there" {
+	run -0 "$KTPROBE" --vars "$PROGS/names_O0:greet+0x16"
+	[[ "${lines[1]}" =~ ^$'\t'"const char *s "+-8\(%bp\)$ ]]
+	[[ "${lines[2]}" =~ ^$'\t'"int n "+-12\(%bp\)$ ]]
+}
+
+# a binary without a build-id whose DWARF is in a separate file named by
+# .gnu_debuglink: found beside it in .debug/, and refused when it is stale
+@test "user names from a .gnu_debuglink debug file, checked by its checksum" {
+	local d=$BATS_TEST_TMPDIR
+	mkdir "$d/.debug"
+	gcc -O0 -g -Wl,--build-id=none -o "$d/prog" "$TESTS_DIR/progs/names.c"
+	objcopy --only-keep-debug "$d/prog" "$d/.debug/prog.debug"
+	objcopy --strip-debug --add-gnu-debuglink="$d/.debug/prog.debug" "$d/prog"
+	run -0 --separate-stderr "$KTPROBE" -n "p:$d/prog:greet s n"
+	[[ "${lines[0]}" == *" s=+0(%di):string __kf0_s=%di:x64 n=%si:s32" ]]
+	# another build's debug file under the same name: not this binary's
+	printf 'int greet(long a) { return a; }\nint main(void) { return greet(1); }\n' >"$d/other.c"
+	gcc -O0 -g -Wl,--build-id=none -o "$d/other" "$d/other.c"
+	objcopy --only-keep-debug "$d/other" "$d/.debug/prog.debug"
+	run -1 --separate-stderr "$KTPROBE" -n "p:$d/prog:greet s n"
+	[[ "$stderr" == *"has no debug info (DWARF) for names"* ]]
+}

@@ -640,7 +640,9 @@ t_names_user() {
 	$TARGET -n 2 -s hello
 	kt_end
 	has out "target-.*: probe_me: \(0x[0-9a-f]+\) s=\"hello\" n=1$" || return 1
-	has out "target-.*: probe_me__return: \(0x[0-9a-f]+ <- 0x[0-9a-f]+\) arg1=-?[0-9]+$"
+	# probe_me returns 2n + strlen(s): 5, then 7
+	has out "target-.*: probe_me__return: \(0x[0-9a-f]+ <- 0x[0-9a-f]+\) arg1=5$" || return 1
+	has out "target-.*: probe_me__return: \(0x[0-9a-f]+ <- 0x[0-9a-f]+\) arg1=7$"
 }
 
 # --- errors and kernel features ---
