@@ -10,6 +10,7 @@
 #include <string.h>
 #include <tracefs.h>
 
+#include "agg.h"
 #include "arch.h"
 #include "binpath.h"
 #include "binsym.h"
@@ -37,6 +38,7 @@ struct cli {
 	const char *btf;		/* --btf FILE|DIR */
 	const char *vars;		/* --vars 'FUNC [EXPR->]' */
 	bool dry_run, cleanup, force, registers, keep, list_kept, remove_kept;
+	struct agg_opts agg;		/* --count, --sum, --hist, --latency */
 	const char *remove_group;
 	struct run_opts run;
 };
@@ -82,6 +84,43 @@ static int print_version(void *settings, const char *arg)
 	(void)arg;
 	printf("ktprobe %s\n", KTPROBE_VERSION);
 	return 1;
+}
+
+/* --count[=KEYS] */
+static int count_keys(void *settings, const char *keys)
+{
+	return agg_parse_keys(&((struct cli *)settings)->agg, keys) ? -1 : 0;
+}
+
+/* --sum=FIELD */
+static int sum_field(void *settings, const char *field)
+{
+	return agg_parse_field(&((struct cli *)settings)->agg.sum, "--sum", field) ? -1 : 0;
+}
+
+/* --hist=FIELD */
+static int hist_field(void *settings, const char *field)
+{
+	return agg_parse_field(&((struct cli *)settings)->agg.hist, "--hist", field) ? -1 : 0;
+}
+
+/* --format=text|json */
+static int output_format(void *settings, const char *format)
+{
+	return agg_parse_format(&((struct cli *)settings)->agg, format) ? -1 : 0;
+}
+
+/* --latency FUNC */
+static int latency_of(void *settings, const char *func)
+{
+	struct cli *c = settings;
+
+	if (c->agg.latency) {
+		err_msg("--latency is given twice");
+		return -1;
+	}
+	c->agg.latency = xstrdup(func);
+	return 0;
 }
 
 #define FIELD(f) offsetof(struct cli, f)
@@ -142,6 +181,24 @@ static const struct cli_option options[] = {
 	{ CLI_LONG_ONLY + 7, "string-limit", .arg = "N", .kind = CLI_LENGTH,
 	  .field = FIELD(run.string_limit),
 	  .help = "read at most N bytes of strings that are not file names (32)" },
+	{ CLI_LONG_ONLY + 12, "count", .arg = "[=KEYS]", .kind = CLI_CALL, .call = count_keys,
+	  .help = "count the events per distinct KEYS (comma-separated: event fields,\n"
+		  "comm, tid, pid, cpu, event) instead of printing them; none: a total" },
+	{ CLI_LONG_ONLY + 13, "sum", .arg = "FIELD", .kind = CLI_CALL, .call = sum_field,
+	  .help = "also sum the numeric FIELD per key" },
+	{ CLI_LONG_ONLY + 14, "hist", .arg = "FIELD", .kind = CLI_CALL, .call = hist_field,
+	  .help = "a power-of-two histogram of the numeric FIELD (per key)" },
+	{ CLI_LONG_ONLY + 15, "latency", .arg = "FUNC", .kind = CLI_CALL, .call = latency_of,
+	  .help = "a histogram of FUNC's time from entry to return per thread, in us\n"
+		  "(FUNC: a kernel function or BIN:SYM; instead of SPECs)" },
+	{ CLI_LONG_ONLY + 16, "top", .arg = "N", .kind = CLI_LENGTH, .field = FIELD(agg.top),
+	  .help = "print the N biggest counts only" },
+	{ 'i', .alias = "interval", .arg = "SECS", .kind = CLI_SECONDS, .field = FIELD(agg.interval),
+	  .help = "print the counts every SECS seconds, each for its interval" },
+	{ CLI_LONG_ONLY + 17, "format", .arg = "FMT", .kind = CLI_CALL, .call = output_format,
+	  .help = "the counts as text (default) or json (one object a line)" },
+	{ CLI_LONG_ONLY + 18, "no-kernel-hist", .kind = CLI_SET, .field = FIELD(agg.no_kernel_hist),
+	  .help = "count in ktprobe even where the kernel has hist triggers" },
 	{ 'h', "help", .kind = CLI_HELP, .help = "this help" },
 	{ CLI_LONG_ONLY + 8, "version", .kind = CLI_CALL, .call = print_version, .same_line = true,
 	  .help = "print the version" },
@@ -151,6 +208,8 @@ static const struct cli_program program = {
 	.synopsis =
 "usage: ktprobe [-FhHsvn] [-d SECS] [-p PID] [-L TID] [-b KB] [-o FILE] [--arch ARCH]\n"
 "               {SPEC [FILTER] | -e SPEC [-f FILTER] ...}\n"
+"       ktprobe --count[=KEYS] [--sum FIELD|--hist FIELD] [--top N] [-i SECS] SPEC...\n"
+"       ktprobe --latency FUNC [--count=KEYS] [-i SECS]\n"
 "       ktprobe -l BINARY [-p PID]\n"
 "       ktprobe --cleanup\n"
 "       ktprobe report FILE.dat...\n"
@@ -174,6 +233,8 @@ static const struct cli_program program = {
 "  ktprobe 'p:libc:malloc size=$arg1:u64' 'size > 4096'\n"
 "  ktprobe 'p:do_sys_openat2 filename:string dfd'    ktprobe --vars 'vfs_read file->'\n"
 "  ktprobe 'p:do_sys_open file=+0(%si):string'\n"
+"  ktprobe --count=comm 't:syscalls:sys_enter_openat'\n"
+"  ktprobe --hist=size 'p:libc:malloc size=$arg1:u64'    ktprobe --latency vfs_read\n"
 "see ktprobe(8)\n",
 	.opts = options,
 	.nopts = ARRAY_SIZE(options),
@@ -323,6 +384,8 @@ static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
 	/* the call sites are this machine's libraries: not for another's (--arch) */
 	if (route == KCAPTURE_BEFORE && ro->kf->live)
 		print_call_copies(specs, n, group);
+	if (c->run.agg)
+		printf("# counted by ktprobe from the records: no trigger or synthetic event is written\n");
 	if (c->run.pid)
 		printf("# set_event_pid: the threads of %d (event-fork on)\n", (int)c->run.pid);
 	if (c->run.tid)
@@ -363,6 +426,44 @@ static int report_command(int argc, char **argv)
 	return report_run(argv + 2, argc - 2, stdout);
 }
 
+/*
+ * Counting goes with a live run or -n, and with no companion: its values
+ * are what the kernel recorded. --latency FUNC becomes FUNC's entry and
+ * return. -1 after the error line.
+ */
+static int counting_options(struct cli *c)
+{
+	const char *f = c->agg.latency;
+
+	if (c->keep || c->run.output || c->run.stacks) {
+		err_msg("--count, --sum, --hist and --latency print counts: not with %s",
+			c->keep ? "--keep" : c->run.output ? "-o" : "-s");
+		return -1;
+	}
+	c->run.no_fill = c->run.no_kernel_copies = true;
+	c->run.agg = &c->agg;
+	if (!f)
+		return 0;
+	if (c->specs.n) {
+		err_msg("--latency FUNC makes its own probes: give no SPEC with it");
+		return -1;
+	}
+	if (str_starts(f, "p:"))
+		f += 2;
+	if (str_starts(f, "t:") || str_starts(f, "r:") || strchr(f, ' ') || strchr(f, '%')) {
+		err_msg("--latency: '%.60s' has no return to measure: give a function "
+			"(FUNC or BIN:SYM)", c->agg.latency);
+		return -1;
+	}
+	for (int ret = 0; ret < 2; ret++) {
+		char *spec = xasprintf("%c:%s", ret ? 'r' : 'p', f);
+
+		add_spec(c, spec);
+		free(spec);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
@@ -400,6 +501,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ret = 1;
+	if (agg_check(&c.agg) || (agg_wanted(&c.agg) && counting_options(&c)))
+		goto out;
 	ro.arch = c.arch ? arch_find(c.arch) : arch_host();
 	if (!ro.arch) {
 		err_msg(c.arch ? "unknown architecture '%s'" : "unknown host architecture%s",
@@ -471,5 +574,6 @@ out:
 	free(c.filter_all);
 	kfeatures_free(&kf);
 	name_sources_free(&names);
+	agg_opts_free(&c.agg);
 	return ret;
 }

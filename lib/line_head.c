@@ -113,6 +113,12 @@ out:
 	return h->last_comm;
 }
 
+/* line_head_comm - the comm of @pid, as the head of its line would show it */
+const char *line_head_comm(struct line_head *h, int pid)
+{
+	return comm_of(h, pid);
+}
+
 /* line_head_put - "comm-pid [cpu] flags timestamp: " of @rec (by task @pid) to @o */
 void line_head_put(struct line_head *h, struct outbuf *o, struct tep_record *rec, int pid)
 {

@@ -22,6 +22,7 @@ struct line_head {
 
 void line_head_init(struct line_head *h, struct tep_handle *tep, struct proctable *procs,
 		    bool lazy_flags, bool live);
+const char *line_head_comm(struct line_head *h, int pid);
 void line_head_put(struct line_head *h, struct outbuf *o, struct tep_record *rec, int pid);
 void format_column_header(struct outbuf *o);
 bool kernel_has_lazy_flags(const char *release);

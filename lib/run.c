@@ -50,6 +50,8 @@ int live_run(struct probe_spec *specs, int nspecs, const struct run_opts *o)
 	}
 	/* records -> fill -> text: the formatter, the companion */
 	run_start_formatting(&r);
+	if (o->agg && run_start_counting(&r))
+		goto out;
 	if (run_arm(&r))
 		goto out;
 	banner(&r);
@@ -72,6 +74,7 @@ out:
 	formatter_free(r.fmt);
 	if (r.tep)
 		tep_free(r.tep);
+	agg_run_free(r.agg);
 	proctable_free(r.procs);
 	outbuf_free(&r.out);
 	return ret;

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "agg.h"
 #include "probe_spec.h"
 
 /* What a live run does with its specs. */
@@ -24,6 +25,7 @@ struct run_opts {
 	const char *output;		/* -o: also write a trace.dat there */
 	const char *fills_into;		/* ktfill --into: fill records into this instance */
 	bool quiet;			/* no event lines (ktfill --into -q) */
+	const struct agg_opts *agg;	/* --count and its kin: rows, not lines */
 	FILE *out;
 };
 

@@ -386,3 +386,38 @@ int run_arm(struct run_state *r)
 		return -1;
 	return 0;
 }
+
+/*
+ * run_start_counting - --count and its kin: the rows to fill instead of
+ * lines (ktprobe's own counting; the kernel's hist triggers are not used
+ * yet, and the note says which). -1 after the error line.
+ */
+int run_start_counting(struct run_state *r)
+{
+	struct agg_events ev = { .ids = xcalloc(r->n, sizeof(int)), .entry_id = -1, .return_id = -1 };
+	const char *why;
+
+	for (int i = 0; i < r->n; i++) {
+		struct tep_event *e = tep_find_event_by_name(r->tep, run_spec_system(r, &r->specs[i]),
+							     r->specs[i].event);
+
+		ev.ids[ev.n++] = e ? e->id : -1;
+	}
+	if (r->o->agg->latency) {
+		ev.entry_id = ev.ids[0];
+		ev.return_id = ev.ids[1];
+	}
+	r->agg = agg_run_new(r->o->agg, r->tep, r->procs, &ev);
+	free(ev.ids);
+	if (!r->agg)
+		return -1;
+	if (r->o->agg->no_kernel_hist)
+		why = "--no-kernel-hist";
+	else if (!tracefs_event_file_exists(r->sess.inst, run_spec_system(r, &r->specs[0]),
+					    r->specs[0].event, "hist"))
+		why = "this kernel has no hist triggers";
+	else
+		why = "ktprobe does not use the kernel's hist triggers yet";
+	note_msg("counting in ktprobe (%s)", why);
+	return 0;
+}

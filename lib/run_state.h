@@ -32,6 +32,7 @@ struct run_state {
 	struct filler *filler;		/* the companion reader, if any */
 	struct kcapture kcap;		/* the kernel's copies of paths, if armed */
 	struct datfile *dat;		/* -o */
+	struct agg_run *agg;		/* counting instead of lines, if asked */
 	int marker_fd;			/* where fill records go, or -1 */
 	long round_records;		/* events with values in this read of the buffers */
 	unsigned long long round_reads;	/* values read in it (not the kernel's copies) */
@@ -45,6 +46,7 @@ int run_load_events(struct run_state *r);
 void run_print_formats(struct run_state *r);
 void run_start_formatting(struct run_state *r);
 int run_arm(struct run_state *r);
+int run_start_counting(struct run_state *r);
 void run_stream(struct run_state *r);
 int run_finish_outputs(struct run_state *r);
 

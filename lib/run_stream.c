@@ -60,6 +60,8 @@ static bool on_record(struct tep_record *rec, void *ctx)
 				rec->cpu, rec->missed_events);
 		else
 			err_msg("CPU %d: events lost here (count unknown)", rec->cpu);
+		if (r->agg)
+			agg_run_lost(r->agg, rec->missed_events);
 	}
 	ncopies = kcapture_record(&r->kcap, r->tep, rec, copies);
 	if (ncopies) {
@@ -75,6 +77,10 @@ static bool on_record(struct tep_record *rec, void *ctx)
 		filler_event(r->filler, pid, rec->ts);
 	if (task_events_record(&r->tasks, rec, pid) || (r->o->pid && !proctable_followed(r->procs, pid))) {
 		formatter_skip(r->fmt, rec);
+		return true;
+	}
+	if (r->agg) {
+		agg_run_record(r->agg, rec, pid);
 		return true;
 	}
 	start = r->out.len;
@@ -150,6 +156,9 @@ static void stream(struct run_state *r)
 	unsigned long long end = r->o->duration > 0 ?
 		start + (unsigned long long)(r->o->duration * 1e9) : 0;
 	pid_t watched = r->o->pid ? r->o->pid : r->o->tid;
+	unsigned long long every = r->agg && r->o->agg->interval ?
+		(unsigned long long)(r->o->agg->interval * 1e9) : 0;
+	unsigned long long next_print = start + every;
 	/*
 	 * Spin only where values are read, and never with one CPU: there it
 	 * would take the CPU from the traced process itself
@@ -167,6 +176,9 @@ static void stream(struct run_state *r)
 			if ((end - now) / 1000000 < (unsigned long long)timeout)
 				timeout = (end - now) / 1000000 + 1;
 		}
+		if (every && (next_print > now ? (next_print - now) / 1000000 + 1 : 0) <
+		    (unsigned long long)timeout)
+			timeout = next_print > now ? (next_print - now) / 1000000 + 1 : 0;
 		if (r->kcap.paused && timeout > 200)
 			timeout = 200;	/* the copies at the call resume after a quiet while */
 		if (filler_busy(r->filler))
@@ -187,6 +199,12 @@ static void stream(struct run_state *r)
 			spin_until = now + SPIN_NS;
 		else if (drain_batched(r->drain))
 			spin_until = 0;
+		if (every && now >= next_print) {
+			agg_run_print(r->agg, &r->out, false);
+			if (flush_out(r))
+				break;
+			next_print += every;
+		}
 		if (now - last_stats >= 1000000000ULL) {
 			drain_report_lost(r->drain, false);
 			last_stats = now;
@@ -248,4 +266,8 @@ void run_stream(struct run_state *r)
 	stream(r);
 	session_disable_events(&r->sess);
 	final_drain(r);
+	if (r->agg) {
+		agg_run_print(r->agg, &r->out, true);
+		flush_out(r);
+	}
 }

@@ -9,10 +9,14 @@ TESTS_DIR=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
 KTPROBE=${KTPROBE:-$TESTS_DIR/../bin/ktprobe}
 PROGS=$TESTS_DIR/build/progs
 
-# What is in tracefs that looks like ktprobe's or ktfill's.
+# What is in tracefs that looks like ktprobe's or ktfill's, and every
+# trigger at the top level and synthetic event (a run writes none of them
+# there: one new since the test began is its leftover).
 ktp_leftovers() {
 	{ ls "$TRACEFS/instances"; cat "$TRACEFS/dynamic_events"; } 2>/dev/null |
 		grep -E '(^|[:/ ])kt(probe|fill)_' || true
+	grep -H -v '^#' "$TRACEFS"/events/*/*/trigger 2>/dev/null | sed "s|^$TRACEFS/||" || true
+	sed 's/^/synthetic: /' "$TRACEFS/synthetic_events" 2>/dev/null || true
 }
 
 # owned_elsewhere LINE: whether the run named in LINE (TOOL_PID_START_NS)

@@ -26,6 +26,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "agg.h"
 #include "arch.h"
 #include "cli.h"
 #include "fetcharg.h"
@@ -348,6 +349,53 @@ static void fuzz_x86(const struct fuzz_input *in)
 	}
 }
 
+/*
+ * The counting options (agg.h): the spec field as --count=KEYS, the filter
+ * as --sum/--hist FIELD and --format. Keys are accepted with every name
+ * set and unique, or refused; what is accepted prints as a table and as
+ * JSON, with the input's bytes as a row's key, without a control byte
+ * in the text.
+ */
+static void fuzz_counts(const struct fuzz_input *in)
+{
+	struct agg_opts a = { 0 };
+	struct agg_table t;
+	struct outbuf o;
+
+	if (agg_parse_keys(&a, in->spec) == 0) {
+		for (int i = 0; i < a.nkeys; i++) {
+			if (!a.keys[i].name || !*a.keys[i].name || strchr(a.keys[i].name, ','))
+				fail("a key without a name, or with a comma", in->spec);
+			for (int j = 0; j < i; j++)
+				if (!strcmp(a.keys[i].name, a.keys[j].name))
+					fail("a key twice", in->spec);
+		}
+		(void)agg_parse_field(&a.hist, "--hist", in->filter);
+		(void)agg_parse_format(&a, in->filter);
+		a.top = in->flags & 3;
+		(void)agg_check(&a);
+		agg_table_init(&t, a.hist != NULL, in->flags & 4);
+		for (size_t at = 0; at + 8 <= in->raw_len; at += 8) {
+			unsigned long long v;
+			struct agg_row *row = agg_table_row(&t, (const char *)in->raw + at, 8);
+
+			memcpy(&v, in->raw + at, 8);
+			row->count++;
+			row->sum += v;
+			t.events++;
+			if (row->buckets)
+				row->buckets[agg_bucket(v, in->flags & 4)]++;
+		}
+		outbuf_init(&o, NULL);
+		agg_print(&o, &t, &a, 1.0);
+		a.json = !a.json;
+		agg_print(&o, &t, &a, 1.0);
+		outbuf_free(&o);
+		agg_table_free(&t);
+	}
+	agg_opts_free(&a);
+}
+
 static const struct fuzz_parser {
 	const char *what;
 	void (*run)(const struct fuzz_input *in);
@@ -357,6 +405,7 @@ static const struct fuzz_parser {
 	{ "filters", fuzz_filter },
 	{ "fetch arguments", fuzz_fetchargs },
 	{ "names", fuzz_names },
+	{ "count keys", fuzz_counts },
 };
 
 /* ktprobe's messages go nowhere (they are still formatted); FUZZ_VERBOSE=1 keeps them. */

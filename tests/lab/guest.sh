@@ -72,8 +72,12 @@ kt() {
 	KT_STATUS=$?
 }
 
+# ktprobe's instances and probes, and any trigger at the top level or
+# synthetic event (the guest has none of its own)
 leftovers() {
 	{ ls $TR/instances; cat $TR/dynamic_events; } 2>/dev/null | grep -E 'ktprobe_'
+	grep -H -v '^#' $TR/events/*/*/trigger 2>/dev/null
+	cat $TR/synthetic_events 2>/dev/null
 }
 
 # --- perf-tools' kprobe usage examples, with their documented meaning ---
