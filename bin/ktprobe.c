@@ -11,6 +11,7 @@
 #include <tracefs.h>
 
 #include "agg.h"
+#include "agg_kernel.h"
 #include "arch.h"
 #include "binpath.h"
 #include "binsym.h"
@@ -348,6 +349,43 @@ static void print_call_copies(const struct probe_spec *specs, int n, const char 
 	strv_free(&names);
 }
 
+/*
+ * -n, counting: the hist triggers a run writes where the kernel has them
+ * (in its instance), or that ktprobe counts from the records.
+ */
+static void print_dry_counting(const struct probe_spec *specs, int n, const struct cli *c,
+			       const char *group)
+{
+	if (c->agg.latency || c->run.pid || c->run.tid) {
+		printf("# counted by ktprobe from the records (%s): no trigger or synthetic event "
+		       "is written\n", c->agg.latency ? "--latency" : "-p and -L");
+		return;
+	}
+	printf("# counted by hist triggers in the run's instance where the kernel has them%s:\n",
+	       c->agg.no_kernel_hist ? " (not with --no-kernel-hist)" : "");
+	for (int i = 0; i < n; i++) {
+		const char *retval = NULL;
+		char *t;
+
+		/* the field $retval became: its argument's name */
+		for (int k = 0; k < specs[i].args.n && !retval; k++)
+			if (strstr(specs[i].args.v[k], "=$retval"))
+				retval = specs[i].args.v[k];
+		t = agg_dry_trigger(&c->agg, NULL, specs[i].filter);
+		if (retval) {
+			char *name = xstrndup(retval, strcspn(retval, "="));
+
+			free(t);
+			t = agg_dry_trigger(&c->agg, name, specs[i].filter);
+			free(name);
+		}
+		printf("# events/%s/%s/trigger: %s\n", specs[i].system ? specs[i].system : group,
+		       specs[i].event, t);
+		free(t);
+	}
+	printf("# else counted by ktprobe from the records\n");
+}
+
 /* -n: print what a real run would write, touching nothing. */
 static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
 			  const struct resolve_opts *ro)
@@ -385,7 +423,7 @@ static void print_dry_run(struct probe_spec *specs, int n, const struct cli *c,
 	if (route == KCAPTURE_BEFORE && ro->kf->live)
 		print_call_copies(specs, n, group);
 	if (c->run.agg)
-		printf("# counted by ktprobe from the records: no trigger or synthetic event is written\n");
+		print_dry_counting(specs, n, c, group);
 	if (c->run.pid)
 		printf("# set_event_pid: the threads of %d (event-fork on)\n", (int)c->run.pid);
 	if (c->run.tid)

@@ -9,7 +9,9 @@
  *   agg_table.c  the rows, keyed by the keys' text, with their values;
  *   agg_print.c  the rows as text (histograms drawn as bpftrace draws
  *                them) or as JSON lines;
- *   agg_record.c the rows filled from the binary records of a live run.
+ *   agg_record.c the rows filled in a live run: from the binary records
+ *                (ktprobe's counting) or from the kernel's hist files
+ *                (agg_kernel.c: the triggers, the files parsed).
  * A key's value is rendered as text once, when its row is found: numbers
  * in decimal (signed as the field is), strings escaped, parts joined by
  * AGG_KEY_SEP, which no rendered value contains.
@@ -93,13 +95,19 @@ struct tep_handle;
 struct tep_record;
 struct proctable;
 struct agg_run;
+struct tracefs_instance;
 struct agg_events {
 	int *ids;		/* the traced events' ids */
+	const char **systems;	/* and their systems */
 	int n;
 	int entry_id, return_id;	/* --latency: the pair, else -1 */
 };
 struct agg_run *agg_run_new(const struct agg_opts *a, struct tep_handle *tep,
 			    struct proctable *procs, const struct agg_events *ev);
+bool agg_run_kernel(struct agg_run *g, struct tracefs_instance *inst, char *const *filters,
+		    const char **why);
+int agg_run_arm(struct agg_run *g);
+void agg_run_disarm(struct agg_run *g);
 void agg_run_record(struct agg_run *g, struct tep_record *rec, int pid);
 void agg_run_lost(struct agg_run *g, long long n);
 void agg_run_print(struct agg_run *g, struct outbuf *o, bool final);

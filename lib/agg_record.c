@@ -4,43 +4,15 @@
  * counted, no line formatted. The fields are looked up once per event;
  * --latency pairs each thread's entry with its return.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <event-parse.h>
-
-#include "agg.h"
-#include "line_head.h"
+#include "agg_run.h"
 #include "utils.h"
 
-/* What one traced event gives: its keys' fields and the value's. */
-struct agg_event {
-	struct tep_event *ev;
-	struct tep_format_field *keys[AGG_KEYS_MAX];
-	struct tep_format_field *value;		/* --sum or --hist */
-};
-
-/* An int -> number map (tid -> tgid, tid -> entry time), open addressing. */
-struct tid_map {
-	int *tid;
-	unsigned long long *val;
-	unsigned int cap, n;
-};
-
-struct agg_run {
-	const struct agg_opts *a;
-	struct tep_handle *tep;
-	struct line_head head;		/* the comms, as event lines have them */
-	struct agg_table table;
-	struct agg_event *events;
-	int nevents;
-	int entry_id, return_id;
-	struct tid_map tgids, starts;
-	struct outbuf key;		/* the key being rendered */
-	unsigned long long since;	/* the interval's start */
-};
-
+/* The slot of @tid in @m; added (0) with @add, else NULL when it has none. */
 static unsigned long long *map_slot(struct tid_map *m, int tid, bool add)
 {
 	unsigned int i;
@@ -77,7 +49,7 @@ static void map_free(struct tid_map *m)
 }
 
 /* The process (thread group) of thread @tid: from /proc, once; the tid if gone. */
-static int tgid_of(struct agg_run *g, int tid)
+int tgid_of(struct agg_run *g, int tid)
 {
 	unsigned long long *slot = map_slot(&g->tgids, tid, false);
 	char path[40], line[128];
@@ -175,6 +147,7 @@ static int event_fields(struct agg_run *g, struct agg_event *e)
 struct agg_run *agg_run_new(const struct agg_opts *a, struct tep_handle *tep,
 			    struct proctable *procs, const struct agg_events *ev)
 {
+	/* a run with hist triggers: agg_run_kernel() decides after this */
 	struct agg_run *g = xcalloc(1, sizeof(*g));
 	bool is_signed = false;
 
@@ -189,6 +162,7 @@ struct agg_run *agg_run_new(const struct agg_opts *a, struct tep_handle *tep,
 		struct agg_event *e = &g->events[g->nevents++];
 
 		e->ev = tep_find_event(tep, ev->ids[i]);
+		e->system = ev->systems[i];
 		if (!e->ev || (!a->latency && event_fields(g, e))) {
 			agg_run_free(g);
 			return NULL;
@@ -209,18 +183,24 @@ static struct agg_event *event_of(struct agg_run *g, int type)
 	return NULL;
 }
 
+/* @v of field @f, sign-extended when the field is signed. */
+unsigned long long sign_extend(const struct tep_format_field *f, unsigned long long v)
+{
+	if (f->flags & TEP_FIELD_IS_SIGNED && f->size < 8 && f->size > 0) {
+		int shift = 64 - 8 * f->size;
+
+		v = (unsigned long long)(((long long)(v << shift)) >> shift);
+	}
+	return v;
+}
+
 /* A number field's value, sign-extended when the field is signed. */
 static unsigned long long number(struct tep_format_field *f, struct tep_record *rec)
 {
 	unsigned long long v = 0;
 
 	tep_read_number_field(f, rec->data, &v);
-	if (f->flags & TEP_FIELD_IS_SIGNED && f->size < 8) {
-		int shift = 64 - 8 * f->size;
-
-		v = (unsigned long long)(((long long)(v << shift)) >> shift);
-	}
-	return v;
+	return sign_extend(f, v);
 }
 
 /* A field's value as key text: a string escaped, else its number in decimal. */
@@ -323,6 +303,8 @@ void agg_run_print(struct agg_run *g, struct outbuf *o, bool final)
 {
 	unsigned long long now = now_ns();
 
+	if (g->inst)
+		agg_read_kernel(g, !final && g->a->interval);
 	agg_print(o, &g->table, g->a, (now - g->since) / 1e9);
 	if (!final && g->a->interval) {
 		bool sum_signed = g->table.sum_signed, hist = g->table.hist;
@@ -342,6 +324,8 @@ void agg_run_free(struct agg_run *g)
 	map_free(&g->tgids);
 	map_free(&g->starts);
 	outbuf_free(&g->key);
+	for (int i = 0; g->events && i < g->nevents; i++)
+		free(g->events[i].trigger);
 	free(g->events);
 	free(g);
 }

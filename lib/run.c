@@ -66,6 +66,7 @@ out:
 	if (r.marker_fd >= 0)
 		close(r.marker_fd);
 	ucapture_settle(&r.kcap);
+	agg_run_disarm(r.agg);
 	session_disable_events(&r.sess);
 	filler_stop(r.filler);
 	drain_close(r.drain);

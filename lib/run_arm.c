@@ -375,12 +375,16 @@ void run_start_formatting(struct run_state *r)
  */
 int run_arm(struct run_state *r)
 {
-	if (apply_filters(r) || ((r->o->pid || r->o->tid) && restrict_pids(r)) ||
+	if ((!r->agg_in_kernel && apply_filters(r)) ||
+	    ((r->o->pid || r->o->tid) && restrict_pids(r)) ||
 	    (r->o->stacks && enable_stacks(r)) || ktp_stop)
 		return -1;
 	r->drain = drain_open(r->sess.inst, r->tep);
 	if (!r->drain || open_outputs(r))
 		return -1;
+	/* hist triggers count with their own filters; the events stay off */
+	if (r->agg_in_kernel)
+		return ktp_stop || agg_run_arm(r->agg) ? -1 : 0;
 	session_wake_on_any_data(&r->sess);
 	if (ktp_stop || enable_events(r))
 		return -1;
@@ -389,35 +393,45 @@ int run_arm(struct run_state *r)
 
 /*
  * run_start_counting - --count and its kin: the rows to fill instead of
- * lines (ktprobe's own counting; the kernel's hist triggers are not used
- * yet, and the note says which). -1 after the error line.
+ * lines, by hist triggers where the kernel has them, else by ktprobe from
+ * the records; the note says which. -1 after the error line.
  */
 int run_start_counting(struct run_state *r)
 {
-	struct agg_events ev = { .ids = xcalloc(r->n, sizeof(int)), .entry_id = -1, .return_id = -1 };
-	const char *why;
+	struct agg_events ev = {
+		.ids = xcalloc(r->n, sizeof(int)), .systems = xcalloc(r->n, sizeof(char *)),
+		.entry_id = -1, .return_id = -1,
+	};
+	char **filters = xcalloc(r->n, sizeof(char *));
+	const char *why = NULL;
 
 	for (int i = 0; i < r->n; i++) {
 		struct tep_event *e = tep_find_event_by_name(r->tep, run_spec_system(r, &r->specs[i]),
 							     r->specs[i].event);
 
+		ev.systems[ev.n] = run_spec_system(r, &r->specs[i]);
 		ev.ids[ev.n++] = e ? e->id : -1;
+		filters[i] = r->specs[i].filter;
 	}
 	if (r->o->agg->latency) {
 		ev.entry_id = ev.ids[0];
 		ev.return_id = ev.ids[1];
 	}
 	r->agg = agg_run_new(r->o->agg, r->tep, r->procs, &ev);
+	if (r->agg) {
+		if (r->o->pid || r->o->tid)
+			why = "-p and -L follow threads in ktprobe";
+		else
+			r->agg_in_kernel = agg_run_kernel(r->agg, r->sess.inst, filters, &why);
+	}
 	free(ev.ids);
+	free(ev.systems);
+	free(filters);
 	if (!r->agg)
 		return -1;
-	if (r->o->agg->no_kernel_hist)
-		why = "--no-kernel-hist";
-	else if (!tracefs_event_file_exists(r->sess.inst, run_spec_system(r, &r->specs[0]),
-					    r->specs[0].event, "hist"))
-		why = "this kernel has no hist triggers";
+	if (r->agg_in_kernel)
+		note_msg("counting in the kernel (hist trigger)");
 	else
-		why = "ktprobe does not use the kernel's hist triggers yet";
-	note_msg("counting in ktprobe (%s)", why);
+		note_msg("counting in ktprobe (%s)", why);
 	return 0;
 }

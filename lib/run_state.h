@@ -33,6 +33,7 @@ struct run_state {
 	struct kcapture kcap;		/* the kernel's copies of paths, if armed */
 	struct datfile *dat;		/* -o */
 	struct agg_run *agg;		/* counting instead of lines, if asked */
+	bool agg_in_kernel;		/* by hist triggers: no event is recorded */
 	int marker_fd;			/* where fill records go, or -1 */
 	long round_records;		/* events with values in this read of the buffers */
 	unsigned long long round_reads;	/* values read in it (not the kernel's copies) */

@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "agg.h"
+#include "agg_kernel.h"
 #include "arch.h"
 #include "cli.h"
 #include "fetcharg.h"
@@ -356,6 +357,44 @@ static void fuzz_x86(const struct fuzz_input *in)
  * JSON, with the input's bytes as a row's key, without a control byte
  * in the text.
  */
+/* A parsed hist row: every text within the file's text. */
+static const char *hist_text;
+
+static void check_hist_row(void *ctx, const struct agg_hist_row *row)
+{
+	const struct agg_hist_layout *l = ctx;
+	size_t n = strlen(hist_text);
+
+	for (int i = 0; i < l->nkeys; i++)
+		if (row->text[i] && (row->text[i] < hist_text ||
+				     row->text[i] + row->len[i] > hist_text + n))
+			fail("a hist row's key outside the text", hist_text);
+}
+
+/*
+ * The kernel's hist file (agg_kernel.c): the second SPEC field as its text,
+ * with a layout made of the keys parsed (comm, tid, pid: the thread's
+ * execname; fields: strings or numbers by an option bit).
+ */
+static void fuzz_hist_file(const struct fuzz_input *in, const struct agg_opts *a)
+{
+	struct agg_hist_layout l = { .sum = a->sum };
+	unsigned long long dropped;
+	char *trigger;
+
+	for (int i = 0; i < a->nkeys; i++) {
+		l.name[l.nkeys] = a->keys[i].name;
+		l.kind[l.nkeys++] = a->keys[i].kind == AGG_KEY_COMM ? HK_EXECNAME :
+				    in->flags & (8 << (i % 4)) ? HK_STRING : HK_NUMBER;
+	}
+	hist_text = in->spec2;
+	(void)agg_hist_parse(in->spec2, &l, check_hist_row, &l, &dropped);
+	trigger = agg_hist_trigger(&l);
+	if (strchr(trigger, '\n'))
+		fail("a newline in a trigger", trigger);
+	free(trigger);
+}
+
 static void fuzz_counts(const struct fuzz_input *in)
 {
 	struct agg_opts a = { 0 };
@@ -371,6 +410,8 @@ static void fuzz_counts(const struct fuzz_input *in)
 					fail("a key twice", in->spec);
 		}
 		(void)agg_parse_field(&a.hist, "--hist", in->filter);
+		(void)agg_parse_field(&a.sum, "--sum", in->path);
+		fuzz_hist_file(in, &a);
 		(void)agg_parse_format(&a, in->filter);
 		a.top = in->flags & 3;
 		(void)agg_check(&a);

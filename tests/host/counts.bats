@@ -143,12 +143,17 @@ print(len(lines), sum(counts), sorted(counts)[-1], sum(1 for c in counts if c))
 	grep -qxE ' +7  \(total; 1 of 2 keys shown\)' "$OUT"
 }
 
-@test "-n: the probes, and that no trigger is written" {
+@test "-n: the probes, and the hist trigger or why there is none" {
 	run -0 "$KTPROBE" -n --latency libc:usleep
 	[ "${#lines[@]}" -eq 3 ]
 	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9_]+/usleep\ /.*libc\.so\.6:0x[0-9a-f]+$ ]]
 	[[ "${lines[1]}" =~ ^r:ktprobe_[0-9_]+/usleep__return\ /.*libc\.so\.6:0x[0-9a-f]+$ ]]
-	[ "${lines[2]}" = "# counted by ktprobe from the records: no trigger or synthetic event is written" ]
+	[ "${lines[2]}" = "# counted by ktprobe from the records (--latency): no trigger or synthetic event is written" ]
+	# the hist trigger a kernel that has them gets, in the run's instance
+	run -0 "$KTPROBE" -n --count=comm,path --sum='$retval' 'r:libc:open $retval' 'comm == "cat"'
+	[[ "$output" == *'# counted by hist triggers in the run'"'"'s instance where the kernel has them:'* ]]
+	[[ "$output" =~ \#\ events/ktprobe_[0-9_]+/open/trigger:\ hist:keys=common_pid\.execname,path:vals=hitcount,arg1:size=65536\ if\ comm\ ==\ \"cat\" ]]
+	[ "${lines[-1]}" = "# else counted by ktprobe from the records" ]
 }
 
 # refused CODE MESSAGE ARGS...: ktprobe ARGS fails with one line matching MESSAGE

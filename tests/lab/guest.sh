@@ -707,6 +707,50 @@ t_missing_kernel_features() {
 	[ $KT_STATUS -le 1 ]
 }
 
+# counts_both_ways ARGS...: count a known workload (5 cats of /lab/hello)
+# in the kernel (hist trigger), then in ktprobe; out.kernel, out.ktprobe
+counts_both_ways() {
+	for how in kernel ktprobe; do
+		if [ $how = kernel ]; then kt_bg "$@" || return 1; else kt_bg --no-kernel-hist "$@" || return 1; fi
+		for i in 1 2 3 4 5; do cat /lab/hello >/dev/null; done
+		kt_end
+		[ $KT_STATUS -eq 0 ] || fail "status $KT_STATUS ($how)" || return 1
+		cp out out.$how
+		cp err err.$how
+	done
+	has err.kernel "note: counting in the kernel \(hist trigger\)$" || return 1
+	has err.ktprobe "note: counting in ktprobe \(--no-kernel-hist\)$" || return 1
+	# the same, but for the process ids of the two workloads
+	sed -E 's/(cat +)[0-9]+$/\1PID/' out.kernel >cmp.kernel
+	sed -E 's/(cat +)[0-9]+$/\1PID/' out.ktprobe >cmp.ktprobe
+	diff cmp.kernel cmp.ktprobe || fail "the kernel's counts differ from ktprobe's"
+}
+
+# --count, --sum, --hist by hist triggers, equal to ktprobe's own counting
+t_counts_kernel() {
+	counts_both_ways --count=comm,filename "p:do_sys_openat2 filename=+0(\$arg2):string" \
+		'comm == "cat"' || return 1
+	has out.kernel "^ +5  cat +/lab/hello$" || return 1
+	has out.kernel "^ +[0-9]+  \(total\)$" || return 1
+	# each cat's open returns 3: a sum of 15 over 5 processes
+	counts_both_ways --count=comm --sum='$retval' 'r:do_sys_openat2 $retval' 'comm == "cat"' ||
+		return 1
+	has out.kernel "^ +COUNT +SUM  comm$" || return 1
+	has out.kernel "^ +5 +15  cat$" || return 1
+	counts_both_ways --count=comm,pid 'r:do_sys_openat2 $retval' 'comm == "cat"' || return 1
+	[ "$(grep -c '  cat  ' out.kernel)" -eq 5 ] || fail "5 processes" || return 1
+	counts_both_ways --hist='$retval' 'r:do_sys_openat2 $retval' 'comm == "cat"' || return 1
+	has out.kernel '^@\$retval:$' || return 1
+	has out.kernel '^\[2, 4\) +5 \|@{52}\|$' || return 1
+	# -i: the kernel's rows cleared after each interval
+	kt_bg -i 0.5 --format=json --count=comm 't:syscalls:sys_enter_openat' 'comm == "cat"' || return 1
+	sleep 0.7
+	for i in 1 2 3; do cat /lab/hello >/dev/null; done
+	sleep 1.2
+	kt_end
+	[ "$(grep -c '"key":{"comm":"cat"}' out)" -eq 1 ] || { cat out; fail "cat's opens in one interval"; }
+}
+
 t_dynamic_events_file() {
 	kt_bg 'p:do_sys_openat2' || return 1
 	grep -qE '^p:ktprobe_[0-9_]+/do_sys_openat2 do_sys_openat2$' $TR/kprobe_events ||

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Counting in the kernel: a hist trigger per traced event, in the run's own
+ * instance (appended: a truncating write would remove every trigger of the
+ * event), its hist file read back and parsed, the trigger removed again.
+ * The kernel keys by thread (common_pid; .execname only labels it): comm
+ * and pid keys are rendered from the thread's row by agg_record.c, and a
+ * histogram's field is a key, its value bucketed in ktprobe (the kernel's
+ * .log2 puts powers of two one bucket off bpftrace's).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agg_kernel.h"
+#include "utils.h"
+
+/* agg_hist_trigger - the trigger's text for @l: keys, values, a big table */
+char *agg_hist_trigger(const struct agg_hist_layout *l)
+{
+	struct strv keys = { 0 };
+	char *list, *text;
+
+	for (int i = 0; i < l->nkeys; i++)
+		strv_push(&keys, l->kind[i] == HK_EXECNAME ? xstrdup("common_pid.execname") :
+				 xstrdup(l->name[i]));
+	if (!keys.n)
+		strv_push(&keys, xstrdup("common_type"));	/* one row: the event's */
+	list = strv_join(&keys, ",", keys.n);
+	text = xasprintf("hist:keys=%s:vals=hitcount%s%s:size=%u", list, l->sum ? "," : "",
+			 l->sum ? l->sum : "", AGG_KERNEL_ROWS);
+	free(list);
+	strv_free(&keys);
+	return text;
+}
+
+/* Skip "NAME: " at *p; false when the line does not have it there. */
+static bool skip_name(const char **p, const char *name)
+{
+	size_t len = strlen(name);
+
+	while (**p == ' ')
+		(*p)++;
+	if (strncmp(*p, name, len) || (*p)[len] != ':')
+		return false;
+	*p += len + 1;
+	while (**p == ' ')
+		(*p)++;
+	return true;
+}
+
+/* A number at *p (decimal), past it; false when there is none. */
+static bool take_number(const char **p, unsigned long long *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtoull(*p, &end, 10);
+	if (end == *p || errno)
+		return false;
+	*p = end;
+	return true;
+}
+
+/*
+ * One key's value at *p up to the text that follows it (", NEXT:" or
+ * " }"): a string's trailing padding dropped, the execname's label and
+ * thread split.
+ */
+static bool take_key(const char **p, const struct agg_hist_layout *l, int i,
+		     const char *line_end, struct agg_hist_row *row)
+{
+	char next[96];
+	const char *end;
+
+	if (i + 1 < l->nkeys)
+		snprintf(next, sizeof(next), ", %s:", l->kind[i + 1] == HK_EXECNAME ? "common_pid" :
+			 l->name[i + 1]);
+	else
+		snprintf(next, sizeof(next), " } hitcount:");
+	end = strstr(*p, next);
+	if (!end || end > line_end)
+		return false;
+	if (l->kind[i] == HK_STRING) {
+		const char *e = end;
+
+		while (e > *p && e[-1] == ' ')
+			e--;
+		row->text[i] = *p;
+		row->len[i] = e - *p;
+	} else if (l->kind[i] == HK_EXECNAME) {
+		const char *b = memchr(*p, '[', end - *p), *e = b;
+
+		if (!b)
+			return false;
+		while (e > *p && e[-1] == ' ')
+			e--;
+		row->text[i] = *p;
+		row->len[i] = e - *p;
+		b++;
+		while (*b == ' ')
+			b++;
+		if (!take_number(&b, &row->num[i]))
+			return false;
+	} else if (!take_number(p, &row->num[i])) {
+		return false;
+	}
+	*p = end + (i + 1 < l->nkeys ? 1 : 2);
+	return true;
+}
+
+/* One "{ keys } hitcount: N [SUM: M]" line into @row; false if it is not one. */
+static bool parse_row(const char *p, const char *line_end, const struct agg_hist_layout *l,
+		      struct agg_hist_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	if (strncmp(p, "{ ", 2))
+		return false;
+	p += 2;
+	for (int i = 0; i < l->nkeys; i++)
+		if (!skip_name(&p, l->kind[i] == HK_EXECNAME ? "common_pid" : l->name[i]) ||
+		    !take_key(&p, l, i, line_end, row))
+			return false;
+	if (!l->nkeys) {
+		p = strstr(p, " } hitcount:");
+		if (!p || p > line_end)
+			return false;
+		p += 2;
+	}
+	if (!skip_name(&p, "hitcount") || !take_number(&p, &row->hitcount))
+		return false;
+	return !l->sum || (skip_name(&p, l->sum) && take_number(&p, &row->sum));
+}
+
+/*
+ * agg_hist_parse - the rows of a hist file's @text, each handed to @fn;
+ * the entries the kernel dropped (its table full) in *dropped. Lines that
+ * are not rows (comments, totals) are passed over; -1 when a line that
+ * starts like a row does not parse.
+ */
+int agg_hist_parse(const char *text, const struct agg_hist_layout *l,
+		   void (*fn)(void *ctx, const struct agg_hist_row *row), void *ctx,
+		   unsigned long long *dropped)
+{
+	int ret = 0;
+
+	*dropped = 0;
+	for (const char *p = text; p && *p; ) {
+		const char *end = strchr(p, '\n');
+		struct agg_hist_row row;
+
+		if (!end)
+			end = p + strlen(p);
+		if (!strncmp(p, "{ ", 2)) {
+			if (parse_row(p, end, l, &row))
+				fn(ctx, &row);
+			else
+				ret = -1;
+		} else if (!strncmp(p, "    Dropped:", 12)) {
+			const char *d = p + 12;
+
+			while (*d == ' ')
+				d++;
+			take_number(&d, dropped);
+		}
+		p = *end ? end + 1 : end;
+	}
+	return ret;
+}
+
+/*
+ * agg_dry_trigger - for -n: the trigger a run would write, from the names
+ * as given (@retval: the field $retval becomes, if any; a live run also
+ * takes a 6.19+ syscall's __ARG_val copy for ARG)
+ */
+char *agg_dry_trigger(const struct agg_opts *a, const char *retval, const char *filter)
+{
+	struct agg_hist_layout l = { 0 };
+	bool thread = false;
+	char *text, *with;
+
+	for (int i = 0; i < a->nkeys; i++) {
+		enum agg_key_kind k = a->keys[i].kind;
+
+		if ((k == AGG_KEY_COMM || k == AGG_KEY_TID || k == AGG_KEY_PID) && !thread) {
+			thread = true;
+			l.kind[l.nkeys++] = HK_EXECNAME;
+		} else if (k == AGG_KEY_CPU || k == AGG_KEY_FIELD) {
+			l.kind[l.nkeys] = HK_NUMBER;
+			l.name[l.nkeys++] = k == AGG_KEY_CPU ? "common_cpu" :
+				!strcmp(a->keys[i].name, "$retval") && retval ? retval : a->keys[i].name;
+		}
+	}
+	if (a->hist)
+		l.name[l.nkeys++] = !strcmp(a->hist, "$retval") && retval ? retval : a->hist;
+	if (a->sum)
+		l.sum = !strcmp(a->sum, "$retval") && retval ? retval : a->sum;
+	text = agg_hist_trigger(&l);
+	if (!filter)
+		return text;
+	with = xasprintf("%s if %s", text, filter);
+	free(text);
+	return with;
+}

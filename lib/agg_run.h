@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef KTP_AGG_RUN_H
+#define KTP_AGG_RUN_H
+
+/*
+ * A live run's counting, shared by agg_record.c (from the records, and
+ * the run's rows) and agg_hist_run.c (by the kernel's hist triggers).
+ */
+#include <event-parse.h>
+#include <tracefs.h>
+
+#include "agg.h"
+#include "agg_kernel.h"
+#include "line_head.h"
+
+/* What one traced event gives: its keys' fields and the value's. */
+struct agg_event {
+	struct tep_event *ev;
+	struct tep_format_field *keys[AGG_KEYS_MAX];
+	struct tep_format_field *value;		/* --sum or --hist */
+	/* counting in the kernel: the trigger, and where each key is in its rows */
+	const char *system;
+	struct agg_hist_layout layout;
+	char *trigger;
+	int at[AGG_KEYS_MAX], value_at;
+	bool armed;
+};
+
+/* An int -> number map (tid -> tgid, tid -> entry time), open addressing. */
+struct tid_map {
+	int *tid;
+	unsigned long long *val;
+	unsigned int cap, n;
+};
+
+struct agg_run {
+	const struct agg_opts *a;
+	struct tep_handle *tep;
+	struct line_head head;		/* the comms, as event lines have them */
+	struct agg_table table;
+	struct agg_event *events;
+	int nevents;
+	int entry_id, return_id;
+	struct tid_map tgids, starts;
+	struct outbuf key;		/* the key being rendered */
+	unsigned long long since;	/* the interval's start */
+	struct tracefs_instance *inst;	/* counting in the kernel: the run's instance */
+	struct agg_event *reading;	/* the event whose hist file is parsed */
+};
+
+int tgid_of(struct agg_run *g, int tid);
+unsigned long long sign_extend(const struct tep_format_field *f, unsigned long long v);
+void agg_read_kernel(struct agg_run *g, bool clear);
+
+#endif
