@@ -356,9 +356,24 @@ static void print_call_copies(const struct probe_spec *specs, int n, const char 
 static void print_dry_counting(const struct probe_spec *specs, int n, const struct cli *c,
 			       const char *group)
 {
-	if (c->agg.latency || c->run.pid || c->run.tid) {
-		printf("# counted by ktprobe from the records (%s): no trigger or synthetic event "
-		       "is written\n", c->agg.latency ? "--latency" : "-p and -L");
+	if (c->run.pid || c->run.tid) {
+		printf("# counted by ktprobe from the records (-p and -L): no trigger or synthetic "
+		       "event is written\n");
+		return;
+	}
+	if (c->agg.latency) {
+		char *t = agg_dry_trigger(&c->agg, NULL, NULL);
+
+		printf("# measured by a synthetic event where the kernel has hist triggers:\n"
+		       "# synthetic_events: %s u64 lat\n"
+		       "# events/%s/%s/trigger: hist:keys=common_pid:ktp_t0=common_timestamp.usecs\n"
+		       "# events/%s/%s/trigger: hist:keys=common_pid:ktp_lat=common_timestamp.usecs-"
+		       "$ktp_t0:onmatch(%s.%s).trace(%s,$ktp_lat)\n"
+		       "# events/synthetic/%s/trigger: %s\n"
+		       "# else measured by ktprobe from the records\n",
+		       group, group, specs[0].event, group, specs[1].event, group, specs[0].event,
+		       group, group, t);
+		free(t);
 		return;
 	}
 	printf("# counted by hist triggers in the run's instance where the kernel has them%s:\n",

@@ -37,9 +37,9 @@ static void make_layout(struct agg_run *g, struct agg_event *e, const char *filt
 		}
 	}
 	e->value_at = -1;
-	if (g->a->hist) {
+	if (g->a->hist || g->a->latency) {
 		e->value_at = l->nkeys++;
-		l->name[e->value_at] = e->value->name;
+		l->name[e->value_at] = g->a->latency ? "lat" : e->value->name;
 		l->kind[e->value_at] = HK_NUMBER;
 	}
 	if (g->a->sum)
@@ -51,6 +51,59 @@ static void make_layout(struct agg_run *g, struct agg_event *e, const char *filt
 		free(e->trigger);
 		e->trigger = t;
 	}
+}
+
+/*
+ * --latency in the kernel: the entry keeps its time per thread in a
+ * variable, the return's onmatch() sends the difference to a synthetic
+ * event named like the run's group (definitions are global: removed at
+ * the end, reaped by session_stale.c after a dead run), and a hist
+ * trigger on that counts it. true when it is defined.
+ */
+static bool latency_triggers(struct agg_run *g, const char *group, const char **why)
+{
+	struct agg_event *entry = &g->events[0], *ret = &g->events[1];
+	struct agg_event *syn = &g->events[g->nevents];
+	char *def = xasprintf("%s u64 lat", group);
+
+	if (tracefs_instance_file_append(NULL, "synthetic_events", def) < 0) {
+		*why = "the kernel refused a synthetic event";
+		free(def);
+		return false;
+	}
+	free(def);
+	g->synth = xstrdup(group);
+	*syn = (struct agg_event){ .system = "synthetic", .name = g->synth };
+	make_layout(g, syn, NULL);
+	entry->no_rows = ret->no_rows = true;
+	entry->trigger = xstrdup("hist:keys=common_pid:ktp_t0=common_timestamp.usecs");
+	ret->trigger = xasprintf("hist:keys=common_pid:ktp_lat=common_timestamp.usecs-$ktp_t0:"
+				 "onmatch(%s.%s).trace(%s,$ktp_lat)", entry->system, entry->name,
+				 g->synth);
+	/* armed in this order, removed in the reverse: the synthetic event's first */
+	{
+		struct agg_event tmp = *syn;
+
+		memmove(g->events + 1, g->events, g->nevents * sizeof(*g->events));
+		g->events[0] = tmp;
+		g->nevents++;
+	}
+	return true;
+}
+
+/* agg_remove_synth - the synthetic event removed (after the instance that used it) */
+void agg_remove_synth(struct agg_run *g)
+{
+	char *cmd;
+
+	if (!g->synth)
+		return;
+	cmd = xasprintf("!%s", g->synth);
+	if (tracefs_instance_file_append(NULL, "synthetic_events", cmd) < 0)
+		warn_msg("cannot remove synthetic event %s: %s", g->synth, strerror(errno));
+	free(cmd);
+	free(g->synth);
+	g->synth = NULL;
 }
 
 /*
@@ -72,10 +125,9 @@ bool agg_run_kernel(struct agg_run *g, struct tracefs_instance *inst, char *cons
 			*why = "this kernel has no hist triggers";
 			return false;
 		}
-	if (g->a->latency) {
-		*why = "latency is measured in ktprobe in this version";
-		return false;
-	}
+	g->inst = inst;
+	if (g->a->latency)
+		return latency_triggers(g, tracefs_instance_get_name(inst), why);
 	for (int i = 0; i < g->nevents; i++) {
 		if (filters[i] && strchr(filters[i], '\n')) {
 			*why = "a filter with a newline";
@@ -83,7 +135,6 @@ bool agg_run_kernel(struct agg_run *g, struct tracefs_instance *inst, char *cons
 		}
 		make_layout(g, &g->events[i], filters[i]);
 	}
-	g->inst = inst;
 	return true;
 }
 
@@ -93,9 +144,9 @@ int agg_run_arm(struct agg_run *g)
 	for (int i = 0; i < g->nevents; i++) {
 		struct agg_event *e = &g->events[i];
 
-		if (tracefs_event_file_append(g->inst, e->system, e->ev->name, "trigger",
+		if (tracefs_event_file_append(g->inst, e->system, e->name, "trigger",
 					      e->trigger) < 0) {
-			err_msg("the kernel refused the hist trigger of %s (%s): %s", e->ev->name,
+			err_msg("the kernel refused the hist trigger of %s (%s): %s", e->name,
 				strerror(errno), e->trigger);
 			return -1;
 		}
@@ -107,15 +158,15 @@ int agg_run_arm(struct agg_run *g)
 /* agg_run_disarm - the hist triggers removed (before the instance is) */
 void agg_run_disarm(struct agg_run *g)
 {
-	for (int i = 0; g && i < g->nevents; i++) {
+	for (int i = g ? g->nevents - 1 : -1; i >= 0; i--) {
 		struct agg_event *e = &g->events[i];
 		char *off;
 
 		if (!e->armed)
 			continue;
 		off = xasprintf("!%s", e->trigger);
-		if (tracefs_event_file_append(g->inst, e->system, e->ev->name, "trigger", off) < 0)
-			warn_msg("cannot remove the hist trigger of %s: %s", e->ev->name,
+		if (tracefs_event_file_append(g->inst, e->system, e->name, "trigger", off) < 0)
+			warn_msg("cannot remove the hist trigger of %s: %s", e->name,
 				 strerror(errno));
 		e->armed = false;
 		free(off);
@@ -155,7 +206,7 @@ static void kernel_row(void *ctx, const struct agg_hist_row *hr)
 			outbuf_dec(&g->key, tgid_of(g, (int)hr->num[at]));
 			break;
 		case AGG_KEY_EVENT:
-			outbuf_puts(&g->key, e->ev->name);
+			outbuf_puts(&g->key, e->name);
 			break;
 		}
 	}
@@ -164,8 +215,8 @@ static void kernel_row(void *ctx, const struct agg_hist_row *hr)
 	row->sum += hr->sum;
 	g->table.events += hr->hitcount;
 	if (row->buckets && e->value_at >= 0)
-		row->buckets[agg_bucket(sign_extend(e->value, hr->num[e->value_at]),
-					g->table.sum_signed)] += hr->hitcount;
+		row->buckets[agg_bucket(e->value ? sign_extend(e->value, hr->num[e->value_at]) :
+					hr->num[e->value_at], g->table.sum_signed)] += hr->hitcount;
 }
 
 /* The kernel's rows so far into the table (which starts empty); with @clear, its too. */
@@ -177,12 +228,16 @@ void agg_read_kernel(struct agg_run *g, bool clear)
 	agg_table_init(&g->table, hist, sum_signed);
 	for (int i = 0; i < g->nevents; i++) {
 		struct agg_event *e = &g->events[i];
-		char *text = tracefs_event_file_read(g->inst, e->system, e->ev->name, "hist", NULL);
+		char *text;
 		unsigned long long dropped = 0;
+
+		if (e->no_rows)
+			continue;
+		text = tracefs_event_file_read(g->inst, e->system, e->name, "hist", NULL);
 
 		g->reading = e;
 		if (!text || agg_hist_parse(text, &e->layout, kernel_row, g, &dropped))
-			warn_msg("%s: the kernel's hist file %s", e->ev->name,
+			warn_msg("%s: the kernel's hist file %s", e->name,
 				 text ? "has rows ktprobe could not read" : "could not be read");
 		g->table.lost += (long long)dropped;
 		free(text);
@@ -192,10 +247,10 @@ void agg_read_kernel(struct agg_run *g, bool clear)
 			int keys = cond ? (int)(cond - e->trigger) : (int)strlen(e->trigger);
 			char *cmd = xasprintf("%.*s:clear%s", keys, e->trigger, cond ? cond : "");
 
-			if (tracefs_event_file_append(g->inst, e->system, e->ev->name, "trigger",
+			if (tracefs_event_file_append(g->inst, e->system, e->name, "trigger",
 						      cmd) < 0)
 				warn_msg("%s: the kernel's rows could not be cleared (%s): the "
-					 "intervals add up", e->ev->name, strerror(errno));
+					 "intervals add up", e->name, strerror(errno));
 			free(cmd);
 		}
 	}

@@ -191,8 +191,11 @@ char *agg_dry_trigger(const struct agg_opts *a, const char *retval, const char *
 				!strcmp(a->keys[i].name, "$retval") && retval ? retval : a->keys[i].name;
 		}
 	}
-	if (a->hist)
-		l.name[l.nkeys++] = !strcmp(a->hist, "$retval") && retval ? retval : a->hist;
+	if (a->hist || a->latency) {
+		l.kind[l.nkeys] = HK_NUMBER;
+		l.name[l.nkeys++] = a->latency ? "lat" :
+				    !strcmp(a->hist, "$retval") && retval ? retval : a->hist;
+	}
 	if (a->sum)
 		l.sum = !strcmp(a->sum, "$retval") && retval ? retval : a->sum;
 	text = agg_hist_trigger(&l);

@@ -157,12 +157,13 @@ struct agg_run *agg_run_new(const struct agg_opts *a, struct tep_handle *tep,
 	g->return_id = ev->return_id;
 	line_head_init(&g->head, tep, procs, false, true);
 	outbuf_init(&g->key, NULL);
-	g->events = xcalloc(ev->n, sizeof(*g->events));
+	g->events = xcalloc(ev->n + 1, sizeof(*g->events));	/* + a synthetic event */
 	for (int i = 0; i < ev->n; i++) {
 		struct agg_event *e = &g->events[g->nevents++];
 
 		e->ev = tep_find_event(tep, ev->ids[i]);
 		e->system = ev->systems[i];
+		e->name = e->ev ? e->ev->name : NULL;
 		if (!e->ev || (!a->latency && event_fields(g, e))) {
 			agg_run_free(g);
 			return NULL;
@@ -178,7 +179,7 @@ struct agg_run *agg_run_new(const struct agg_opts *a, struct tep_handle *tep,
 static struct agg_event *event_of(struct agg_run *g, int type)
 {
 	for (int i = 0; i < g->nevents; i++)
-		if (g->events[i].ev->id == type)
+		if (g->events[i].ev && g->events[i].ev->id == type)
 			return &g->events[i];
 	return NULL;
 }
@@ -320,6 +321,7 @@ void agg_run_free(struct agg_run *g)
 {
 	if (!g)
 		return;
+	agg_remove_synth(g);
 	agg_table_free(&g->table);
 	map_free(&g->tgids);
 	map_free(&g->starts);

@@ -21,9 +21,11 @@ struct agg_event {
 	/* counting in the kernel: the trigger, and where each key is in its rows */
 	const char *system;
 	struct agg_hist_layout layout;
+	const char *name;		/* the event's name (a synthetic event has no ev) */
 	char *trigger;
 	int at[AGG_KEYS_MAX], value_at;
 	bool armed;
+	bool no_rows;			/* --latency's entry and return: no hist file read */
 };
 
 /* An int -> number map (tid -> tgid, tid -> entry time), open addressing. */
@@ -46,10 +48,12 @@ struct agg_run {
 	unsigned long long since;	/* the interval's start */
 	struct tracefs_instance *inst;	/* counting in the kernel: the run's instance */
 	struct agg_event *reading;	/* the event whose hist file is parsed */
+	char *synth;			/* --latency in the kernel: the synthetic event */
 };
 
 int tgid_of(struct agg_run *g, int tid);
 unsigned long long sign_extend(const struct tep_format_field *f, unsigned long long v);
 void agg_read_kernel(struct agg_run *g, bool clear);
+void agg_remove_synth(struct agg_run *g);
 
 #endif

@@ -126,6 +126,38 @@ static void list_groups(struct strv *groups)
 }
 
 /*
+ * The synthetic events of dead runs (--latency in the kernel: named like
+ * the run's group), removed after their instances: @removed counts them.
+ */
+static int remove_stale_synthetic(int *removed)
+{
+	char *text = tracefs_instance_file_read(NULL, "synthetic_events", NULL);
+	int failed = 0, pid;
+	bool foreign;
+
+	for (char *line = text, *next; line && *line; line = next) {
+		char *cmd;
+
+		next = strchr(line, '\n');
+		next = next ? next + 1 : line + strlen(line);
+		line[strcspn(line, " \t\n")] = '\0';
+		if (!session_is_dead(line, &pid, &foreign))
+			continue;
+		note_msg("removing a synthetic event of a dead run (pid %d): %s", pid, line);
+		cmd = xasprintf("!%s", line);
+		if (tracefs_instance_file_append(NULL, "synthetic_events", cmd) < 0) {
+			warn_msg("cannot remove synthetic event %s: %s", line, strerror(errno));
+			failed++;
+		} else {
+			(*removed)++;
+		}
+		free(cmd);
+	}
+	free(text);
+	return failed;
+}
+
+/*
  * session_cleanup_stale - remove instances and groups of dead ktprobe runs
  * @report_live: also say which ones belong to runs still alive
  *
@@ -174,6 +206,7 @@ int session_cleanup_stale(bool report_live)
 			failed++;
 		removed++;
 	}
+	failed += remove_stale_synthetic(&removed);
 	tracefs_list_free(instances);
 	strv_free(&groups);
 	strv_free(&seen);

@@ -144,11 +144,16 @@ print(len(lines), sum(counts), sorted(counts)[-1], sum(1 for c in counts if c))
 }
 
 @test "-n: the probes, and the hist trigger or why there is none" {
-	run -0 "$KTPROBE" -n --latency libc:usleep
-	[ "${#lines[@]}" -eq 3 ]
-	[[ "${lines[0]}" =~ ^p:ktprobe_[0-9_]+/usleep\ /.*libc\.so\.6:0x[0-9a-f]+$ ]]
-	[[ "${lines[1]}" =~ ^r:ktprobe_[0-9_]+/usleep__return\ /.*libc\.so\.6:0x[0-9a-f]+$ ]]
-	[ "${lines[2]}" = "# counted by ktprobe from the records (--latency): no trigger or synthetic event is written" ]
+	run -0 "$KTPROBE" -n --latency libc:usleep --count=comm
+	[ "${#lines[@]}" -eq 8 ]
+	[[ "${lines[0]}" =~ ^p:(ktprobe_[0-9_]+)/usleep\ /.*libc\.so\.6:0x[0-9a-f]+$ ]]
+	g=${BASH_REMATCH[1]}
+	[[ "${lines[1]}" =~ ^r:$g/usleep__return\ /.*libc\.so\.6:0x[0-9a-f]+$ ]]
+	# the synthetic event is named like the run's group, so a dead run's is found
+	[ "${lines[3]}" = "# synthetic_events: $g u64 lat" ]
+	[ "${lines[5]}" = "# events/$g/usleep__return/trigger: hist:keys=common_pid:ktp_lat=common_timestamp.usecs-\$ktp_t0:onmatch($g.usleep).trace($g,\$ktp_lat)" ]
+	[ "${lines[6]}" = "# events/synthetic/$g/trigger: hist:keys=common_pid.execname,lat:vals=hitcount:size=65536" ]
+	[ "${lines[7]}" = "# else measured by ktprobe from the records" ]
 	# the hist trigger a kernel that has them gets, in the run's instance
 	run -0 "$KTPROBE" -n --count=comm,path --sum='$retval' 'r:libc:open $retval' 'comm == "cat"'
 	[[ "$output" == *'# counted by hist triggers in the run'"'"'s instance where the kernel has them:'* ]]

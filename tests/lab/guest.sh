@@ -751,6 +751,38 @@ t_counts_kernel() {
 	[ "$(grep -c '"key":{"comm":"cat"}' out)" -eq 1 ] || { cat out; fail "cat's opens in one interval"; }
 }
 
+# --latency in the kernel: a synthetic event fed by onmatch(), its
+# histogram counted by a hist trigger; the same number of calls as
+# ktprobe's own measure, and the synthetic event gone after the run
+t_latency_kernel() {
+	for how in kernel ktprobe; do
+		if [ $how = kernel ]; then kt_bg --latency do_sys_openat2 --count=comm || return 1
+		else kt_bg --no-kernel-hist --latency do_sys_openat2 --count=comm || return 1; fi
+		for i in 1 2 3 4 5; do cat /lab/hello >/dev/null; done
+		kt_end
+		[ $KT_STATUS -eq 0 ] || fail "status $KT_STATUS ($how)" || return 1
+		cp out out.$how
+		# the count column of cat's histogram, up to the blank line after it
+		awk '/^@usecs\[cat\]:$/ { on = 1; next } on && /^$/ { on = 0 } on' out |
+			sed -nE 's/^[^ ]+( [^ ]+)? +([0-9]+) \|.*/\2/p' | awk '{ s += $1 } END { print s + 0 }' >cats.$how
+	done
+	has err "note: counting in ktprobe \(--no-kernel-hist\)$" || return 1
+	has out.kernel '^@usecs\[cat\]:$' || return 1
+	has out.kernel '^\[[0-9]+[KM]?(, [0-9]+[KM]?\))?\]? +[0-9]+ \|@+ *\|$' || return 1
+	[ "$(cat cats.kernel)" -gt 0 ] && [ "$(cat cats.kernel)" = "$(cat cats.ktprobe)" ] ||
+		{ cat out.kernel out.ktprobe; fail "cat's openat calls: $(cat cats.kernel) in the kernel, $(cat cats.ktprobe) in ktprobe"; }
+}
+
+# a dead run's synthetic event (named like its group) is reaped by --cleanup
+t_synthetic_stale() {
+	dead=ktprobe_99999_1_$(stat -L -c %i /proc/self/ns/pid)
+	echo "$dead u64 lat" >>$TR/synthetic_events || fail "cannot define a synthetic event" || return 1
+	kt --cleanup
+	[ $KT_STATUS -eq 0 ] || fail "status $KT_STATUS" || return 1
+	has err "removing a synthetic event of a dead run \(pid 99999\): $dead" || return 1
+	! grep -q "$dead" $TR/synthetic_events || fail "still defined"
+}
+
 t_dynamic_events_file() {
 	kt_bg 'p:do_sys_openat2' || return 1
 	grep -qE '^p:ktprobe_[0-9_]+/do_sys_openat2 do_sys_openat2$' $TR/kprobe_events ||
