@@ -480,20 +480,25 @@ static int report_command(int argc, char **argv)
 }
 
 /*
- * Counting goes with a live run or -n, and with no companion: its values
- * are what the kernel recorded. --latency FUNC becomes FUNC's entry and
- * return. -1 after the error line.
+ * Counting goes with a live run or -n; the companion (and the kernel's
+ * copies of paths) only for keys that are fields: a value the kernel did
+ * not record is read from the process. --latency FUNC becomes FUNC's
+ * entry and return. -1 after the error line.
  */
 static int counting_options(struct cli *c)
 {
 	const char *f = c->agg.latency;
+	bool field_keys = false;
 
 	if (c->keep || c->run.output || c->run.stacks) {
 		err_msg("--count, --sum, --hist and --latency print counts: not with %s",
 			c->keep ? "--keep" : c->run.output ? "-o" : "-s");
 		return -1;
 	}
-	c->run.no_fill = c->run.no_kernel_copies = true;
+	for (int i = 0; i < c->agg.nkeys; i++)
+		field_keys |= c->agg.keys[i].kind == AGG_KEY_FIELD;
+	if (!field_keys)
+		c->run.no_fill = c->run.no_kernel_copies = true;
 	c->run.agg = &c->agg;
 	if (!f)
 		return 0;

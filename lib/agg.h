@@ -18,6 +18,7 @@
  */
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "outbuf.h"
 
@@ -112,5 +113,21 @@ void agg_run_record(struct agg_run *g, struct tep_record *rec, int pid);
 void agg_run_lost(struct agg_run *g, long long n);
 void agg_run_print(struct agg_run *g, struct outbuf *o, bool final);
 void agg_run_free(struct agg_run *g);
+
+/* agg_fill.c: keys whose values the companion reads */
+enum agg_fill {
+	AGG_FILL_NONE,		/* every key's value is in the record */
+	AGG_FILL_FAULTS,	/* a string the kernel reads; the companion, where it could not */
+	AGG_FILL_ALWAYS,	/* the record has only the pointer */
+};
+struct filler;
+struct fill_ask;
+struct fill_spot;
+enum agg_fill agg_run_fills(struct agg_run *g, const char **why);
+void agg_run_use_filler(struct agg_run *g, struct filler *f);
+uint32_t agg_run_fill_request(void *ctx, const struct fill_ask *ask);
+unsigned int agg_run_key_line(struct agg_run *g, struct tep_record *rec, int pid, struct outbuf *o,
+			      struct fill_spot *spots);
+void agg_run_count_lines(struct agg_run *g, struct outbuf *o);
 
 #endif

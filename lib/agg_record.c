@@ -176,8 +176,11 @@ struct agg_run *agg_run_new(const struct agg_opts *a, struct tep_handle *tep,
 	return g;
 }
 
-static struct agg_event *event_of(struct agg_run *g, int type)
+/* The counted event @rec is of, NULL if none. */
+struct agg_event *agg_event_of(struct agg_run *g, struct tep_record *rec)
 {
+	int type = tep_data_type(g->tep, rec);
+
 	for (int i = 0; i < g->nevents; i++)
 		if (g->events[i].ev && g->events[i].ev->id == type)
 			return &g->events[i];
@@ -196,7 +199,7 @@ unsigned long long sign_extend(const struct tep_format_field *f, unsigned long l
 }
 
 /* A number field's value, sign-extended when the field is signed. */
-static unsigned long long number(struct tep_format_field *f, struct tep_record *rec)
+unsigned long long agg_field_number(struct tep_format_field *f, struct tep_record *rec)
 {
 	unsigned long long v = 0;
 
@@ -216,13 +219,17 @@ static void put_field(struct agg_run *g, struct tep_format_field *f, struct tep_
 		return;
 	}
 	if (f->flags & TEP_FIELD_IS_SIGNED)
-		outbuf_sdec(&g->key, (long long)number(f, rec));
+		outbuf_sdec(&g->key, (long long)agg_field_number(f, rec));
 	else
-		outbuf_dec(&g->key, number(f, rec));
+		outbuf_dec(&g->key, agg_field_number(f, rec));
 }
 
-/* The key of @rec, rendered into g->key. */
-static void put_key(struct agg_run *g, struct agg_event *e, struct tep_record *rec, int pid)
+/*
+ * The key of @rec, rendered into g->key; a key whose value the companion
+ * reads (g->fill_ids) gets a spot in @spots instead, counted in *@nspots.
+ */
+void agg_put_key(struct agg_run *g, struct agg_event *e, struct tep_record *rec, int pid,
+		 struct fill_spot *spots, unsigned int *nspots)
 {
 	g->key.len = 0;
 	for (int i = 0; i < g->a->nkeys; i++) {
@@ -230,7 +237,12 @@ static void put_key(struct agg_run *g, struct agg_event *e, struct tep_record *r
 			outbuf_putc(&g->key, AGG_KEY_SEP);
 		switch (g->a->keys[i].kind) {
 		case AGG_KEY_FIELD:
-			put_field(g, e->keys[i], rec);
+			if (g->fill_ids[i]) {
+				spots[(*nspots)++] = (struct fill_spot) { g->key.len, g->fill_ids[i] };
+				g->fill_ids[i] = 0;
+			} else {
+				put_field(g, e->keys[i], rec);
+			}
 			break;
 		case AGG_KEY_COMM:
 			outbuf_escaped(&g->key, line_head_comm(&g->head, pid),
@@ -269,25 +281,31 @@ static bool latency(struct agg_run *g, struct tep_record *rec, int pid, unsigned
 	return true;
 }
 
+/* One event of key @key counted, with @v its value (--sum, --hist, --latency). */
+void agg_count(struct agg_run *g, const char *key, size_t len, unsigned long long v)
+{
+	struct agg_row *row = agg_table_row(&g->table, key ? key : "", len);
+
+	row->count++;
+	g->table.events++;
+	row->sum += v;
+	if (row->buckets)
+		row->buckets[agg_bucket(v, g->a->latency ? false : g->table.sum_signed)]++;
+}
+
 /* agg_run_record - count @rec (of thread @pid) */
 void agg_run_record(struct agg_run *g, struct tep_record *rec, int pid)
 {
-	struct agg_event *e = event_of(g, tep_data_type(g->tep, rec));
+	struct agg_event *e = agg_event_of(g, rec);
 	unsigned long long v = 0;
-	struct agg_row *row;
+	unsigned int nspots = 0;
 
 	if (!e || (g->a->latency && !latency(g, rec, pid, &v)))
 		return;
-	put_key(g, e, rec, pid);
-	row = agg_table_row(&g->table, g->key.buf ? g->key.buf : "", g->key.len);
-	row->count++;
-	g->table.events++;
-	if (e->value) {
-		v = number(e->value, rec);
-		row->sum += v;
-	}
-	if (row->buckets)
-		row->buckets[agg_bucket(v, g->a->latency ? false : g->table.sum_signed)]++;
+	agg_put_key(g, e, rec, pid, NULL, &nspots);
+	if (e->value)
+		v = agg_field_number(e->value, rec);
+	agg_count(g, g->key.buf, g->key.len, v);
 }
 
 /* agg_run_lost - @n events lost in the ring buffer (-1: how many unknown) */

@@ -11,6 +11,7 @@
 
 #include "agg.h"
 #include "agg_kernel.h"
+#include "filler.h"
 #include "line_head.h"
 
 /* What one traced event gives: its keys' fields and the value's. */
@@ -49,9 +50,18 @@ struct agg_run {
 	struct tracefs_instance *inst;	/* counting in the kernel: the run's instance */
 	struct agg_event *reading;	/* the event whose hist file is parsed */
 	char *synth;			/* --latency in the kernel: the synthetic event */
+	/* keys read by the companion (agg_fill.c): the record's fills, by key */
+	struct filler *filler;
+	uint32_t fill_ids[AGG_KEYS_MAX];
+	char why[120];			/* why the counting is ktprobe's */
 };
 
 int tgid_of(struct agg_run *g, int tid);
+struct agg_event *agg_event_of(struct agg_run *g, struct tep_record *rec);
+unsigned long long agg_field_number(struct tep_format_field *f, struct tep_record *rec);
+void agg_put_key(struct agg_run *g, struct agg_event *e, struct tep_record *rec, int pid,
+		 struct fill_spot *spots, unsigned int *nspots);
+void agg_count(struct agg_run *g, const char *key, size_t len, unsigned long long v);
 unsigned long long sign_extend(const struct tep_format_field *f, unsigned long long v);
 void agg_read_kernel(struct agg_run *g, bool clear);
 void agg_remove_synth(struct agg_run *g);

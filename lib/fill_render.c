@@ -273,6 +273,24 @@ unsigned long long fill_exec_race(const struct fill_slot *s)
 	return s->req_flags && read_failed(s) ? EXEC_RACE_NS : 0;
 }
 
+/* Why the read of @s failed (@exit: when its process exited), NULL if it did not. */
+static const char *failure(const struct fill_slot *s, unsigned long long exit)
+{
+	switch (s->res.status) {
+	case FILL_OK:
+		return NULL;
+	case FILL_GONE:
+		return "[user: the process is gone]";
+	case FILL_UNMAPPED:
+		return exit > s->ts && exit < s->res.read_ns ? "[user: the process is gone]" :
+		       "[user: unmapped]";
+	case FILL_DENIED:
+		return "[user: not permitted]";
+	default:
+		return "[user: read failed]";
+	}
+}
+
 /*
  * fill_render - the annotation of answered fill @s; @exec (what to
  * @exec_file) and @exit: when its process last exec'd and exited, 0 if not seen
@@ -292,21 +310,8 @@ void fill_render(struct outbuf *o, const struct fill_slot *s, unsigned long long
 		render_after_exec(o, s, exec, exec_file);
 		goto out_kernel;
 	}
-	switch (s->res.status) {
-	case FILL_OK:
-		break;
-	case FILL_GONE:
-		outbuf_puts(o, "[user: the process is gone]");
-		goto out_kernel;
-	case FILL_UNMAPPED:
-		outbuf_puts(o, exit > s->ts && exit < s->res.read_ns ?
-			    "[user: the process is gone]" : "[user: unmapped]");
-		goto out_kernel;
-	case FILL_DENIED:
-		outbuf_puts(o, "[user: not permitted]");
-		goto out_kernel;
-	default:
-		outbuf_puts(o, "[user: read failed]");
+	if (failure(s, exit)) {
+		outbuf_puts(o, failure(s, exit));
 		goto out_kernel;
 	}
 	mark = verdict(s);
@@ -321,4 +326,47 @@ void fill_render(struct outbuf *o, const struct fill_slot *s, unsigned long long
 		return;
 out_kernel:
 	put_kernel_copy(o, s, start);
+}
+
+/*
+ * fill_render_key - @s as a count's key (ktprobe --count): the value alone
+ * where it is the event's (the kernel's copy, a read the copy confirmed,
+ * the file an exec ran), else marked without its age, so that the rows of
+ * one value stay one: "/etc/passwd [user late]", "[user: the process is gone]"
+ */
+void fill_render_key(struct outbuf *o, const struct fill_slot *s, unsigned long long exec,
+		     const char *exec_file, unsigned long long exit)
+{
+	const char *mark;
+
+	if (s->from_kernel) {
+		outbuf_escaped(o, s->payload, s->res.len);
+		return;
+	}
+	if (exec > s->ts && exec < s->res.read_ns + fill_exec_race(s)) {
+		if (s->exec_file && exec_file)
+			outbuf_escaped(o, exec_file, strlen(exec_file));
+		else
+			outbuf_puts(o, "[user: the process exec'd before the read]");
+		return;
+	}
+	mark = failure(s, exit) ? NULL : verdict(s);
+	/* the kernel's whole copy, made at the event, is the value */
+	if ((!mark || !strcmp(mark, "changed")) && s->verify == VERIFY_STRING && s->kernel_len) {
+		outbuf_escaped(o, s->kernel, strnlen(s->kernel, s->kernel_len));
+		return;
+	}
+	if (!mark) {
+		outbuf_puts(o, failure(s, exit));
+		return;
+	}
+	if (s->kind == FILL_STRING || (s->kind == FILL_BYTES && s->text)) {
+		outbuf_escaped(o, s->payload, s->res.len);
+		if (s->res.flags & (FILL_TRUNCATED | FILL_UNTERMINATED))
+			outbuf_puts(o, "...");
+	} else {
+		put_value(o, s);
+	}
+	if (strcmp(mark, "verified"))
+		outbuf_printf(o, " [user %s]", mark);
 }

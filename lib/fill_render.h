@@ -7,6 +7,8 @@
 
 void fill_render(struct outbuf *o, const struct fill_slot *s, unsigned long long exec,
 		 const char *exec_file, unsigned long long exit);
+void fill_render_key(struct outbuf *o, const struct fill_slot *s, unsigned long long exec,
+		     const char *exec_file, unsigned long long exit);
 unsigned long long fill_exec_race(const struct fill_slot *s);
 
 #endif

@@ -64,6 +64,7 @@ struct filler {
 	unsigned int head, count, lcap;
 	const struct proctable *procs;	/* when processes exec'd and exited */
 	int marker_fd;			/* trace_marker_raw: fills kept in a trace, or -1 */
+	bool as_keys;			/* values rendered as count keys (fill_render_key) */
 	struct thread_fills *threads;	/* by tid, a collision forgets the older */
 	/* the kernel's copies of paths (kcapture.h), when they are armed */
 	enum kcapture_when copies;
@@ -283,7 +284,8 @@ static void render(struct filler *f, struct fill_slot *s, struct outbuf *o)
 		return;
 	}
 	p = proctable_get(f->procs, s->pid);
-	fill_render(o, s, p ? p->exec_ts : 0, p ? p->exec_file : NULL, p ? p->exit_ts : 0);
+	(f->as_keys ? fill_render_key : fill_render)(o, s, p ? p->exec_ts : 0,
+						     p ? p->exec_file : NULL, p ? p->exit_ts : 0);
 }
 
 /*
@@ -476,6 +478,12 @@ void filler_flush(struct filler *f, struct outbuf *out, unsigned long long strea
 void filler_set_marker_fd(struct filler *f, int fd)
 {
 	f->marker_fd = fd;
+}
+
+/* filler_set_keys - the values are count keys: each alone, or marked without its age */
+void filler_set_keys(struct filler *f)
+{
+	f->as_keys = true;
 }
 
 /* filler_stop - end the companion and report the fills that were dropped */

@@ -62,6 +62,7 @@ void filler_line(struct filler *f, struct outbuf *out, size_t start,
 		 const struct fill_spot *spots, unsigned int nspots);
 void filler_flush(struct filler *f, struct outbuf *out, unsigned long long stream_ns, bool all);
 void filler_set_marker_fd(struct filler *f, int fd);
+void filler_set_keys(struct filler *f);
 void filler_stop(struct filler *f);
 
 #endif

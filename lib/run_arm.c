@@ -302,11 +302,14 @@ static uint32_t request_fill(void *ctx, const struct fill_ask *ask)
 	return filler_request(ctx, ask);
 }
 
-/* Start the companion reader and point the formatter at it. */
+/*
+ * Start the companion reader and point the formatter at it; counting, the
+ * formatter asks for the keys' values only (agg_fill.c).
+ */
 static void start_filler(struct run_state *r)
 {
 	struct fill_hook hook = {
-		.request = request_fill,
+		.request = r->agg ? agg_run_fill_request : request_fill,
 		.string_limit = r->o->string_limit ? r->o->string_limit : 32,
 		.max_items = 32,
 		.count_env = true,
@@ -316,6 +319,10 @@ static void start_filler(struct run_state *r)
 	if (!r->filler)
 		return;
 	hook.ctx = r->filler;
+	if (r->agg) {
+		hook.ctx = r->agg;
+		agg_run_use_filler(r->agg, r->filler);
+	}
 	formatter_set_fills(r->fmt, &hook);
 	if (r->kcap.n)
 		filler_expect_copies(r->filler, r->kcap.when);	/* undone if they cannot be enabled */
@@ -364,7 +371,8 @@ void run_start_formatting(struct run_state *r)
 	uname(&u);
 	r->procs = proctable_new();
 	r->fmt = formatter_new(r->tep, &r->out, kernel_has_lazy_flags(u.release), r->procs, true);
-	if (!r->o->no_fill && may_fill(r))
+	/* counting starts it where a key needs it (run_start_counting) */
+	if (!r->o->no_fill && !r->o->agg && may_fill(r))
 		start_filler(r);
 }
 
@@ -404,6 +412,7 @@ int run_start_counting(struct run_state *r)
 	};
 	char **filters = xcalloc(r->n, sizeof(char *));
 	const char *why = NULL;
+	enum agg_fill fills;
 
 	for (int i = 0; i < r->n; i++) {
 		struct tep_event *e = tep_find_event_by_name(r->tep, run_spec_system(r, &r->specs[i]),
@@ -419,10 +428,16 @@ int run_start_counting(struct run_state *r)
 	}
 	r->agg = agg_run_new(r->o->agg, r->tep, r->procs, &ev);
 	if (r->agg) {
-		if (r->o->pid || r->o->tid)
+		fills = r->o->no_fill || !may_fill(r) ? AGG_FILL_NONE : agg_run_fills(r->agg, &why);
+		if (fills == AGG_FILL_ALWAYS)
+			;	/* why says which key */
+		else if (r->o->pid || r->o->tid)
 			why = "-p and -L follow threads in ktprobe";
 		else
 			r->agg_in_kernel = agg_run_kernel(r->agg, r->sess.inst, filters, &why);
+		/* the kernel's strings where it counts; its faults read where ktprobe does */
+		if (fills != AGG_FILL_NONE && !r->agg_in_kernel)
+			start_filler(r);
 	}
 	free(ev.ids);
 	free(ev.systems);

@@ -34,11 +34,47 @@
  */
 #define DIRECT_ROUND_MAX	64
 
-/* Write the lines out (none with ktfill -q); -1 when the reader is gone. */
+/*
+ * Write the lines out (none with ktfill -q); -1 when the reader is gone.
+ * Counting by values the companion reads, the lines are the finished
+ * records' keys: counted, not written.
+ */
 static int flush_out(struct run_state *r)
 {
+	if (r->agg && r->filler) {
+		agg_run_count_lines(r->agg, &r->out);
+		return 0;
+	}
 	if (r->o->quiet)
 		r->out.len = 0;
+	return outbuf_flush(&r->out);
+}
+
+/*
+ * Count @rec by values the companion reads: the formatter asks for them
+ * (agg_run_fill_request), and the record's key line waits for them as an
+ * event's line would; false when the companion has no room for more.
+ */
+static bool count_by_fills(struct run_state *r, struct tep_record *rec, int pid)
+{
+	struct fill_spot spots[AGG_KEYS_MAX];
+	size_t start = r->out.len;
+	unsigned int n;
+
+	formatter_record(r->fmt, rec);
+	r->out.len = start;
+	n = agg_run_key_line(r->agg, rec, pid, &r->out, spots);
+	filler_line(r->filler, &r->out, start, spots, n);
+	if (n && !drain_batched(r->drain) && ++r->round_records <= DIRECT_ROUND_MAX)
+		filler_read_now(r->filler);
+	return filler_has_room(r->filler);
+}
+
+/* The counts so far (@final: at the end) printed; -1 when the reader is gone. */
+static int print_counts(struct run_state *r, bool final)
+{
+	flush_out(r);		/* the finished key lines counted first */
+	agg_run_print(r->agg, &r->out, final);
 	return outbuf_flush(&r->out);
 }
 
@@ -79,6 +115,8 @@ static bool on_record(struct tep_record *rec, void *ctx)
 		formatter_skip(r->fmt, rec);
 		return true;
 	}
+	if (r->agg && r->filler)
+		return count_by_fills(r, rec, pid);
 	if (r->agg) {
 		agg_run_record(r->agg, rec, pid);
 		return true;
@@ -200,8 +238,7 @@ static void stream(struct run_state *r)
 		else if (drain_batched(r->drain))
 			spin_until = 0;
 		if (every && now >= next_print) {
-			agg_run_print(r->agg, &r->out, false);
-			if (flush_out(r))
+			if (print_counts(r, false))
 				break;
 			next_print += every;
 		}
@@ -266,8 +303,6 @@ void run_stream(struct run_state *r)
 	stream(r);
 	session_disable_events(&r->sess);
 	final_drain(r);
-	if (r->agg) {
-		agg_run_print(r->agg, &r->out, true);
-		flush_out(r);
-	}
+	if (r->agg)
+		print_counts(r, true);
 }
