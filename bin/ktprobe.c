@@ -184,7 +184,7 @@ static const struct cli_option options[] = {
 	  .help = "read at most N bytes of strings that are not file names (32)" },
 	{ CLI_LONG_ONLY + 12, "count", .arg = "[=KEYS]", .kind = CLI_CALL, .call = count_keys,
 	  .help = "count the events per distinct KEYS (comma-separated: event fields,\n"
-		  "comm, tid, pid, cpu, event) instead of printing them; none: a total" },
+		  "comm, tid, pid, cpu, event, stack) instead of printing them; none: a total" },
 	{ CLI_LONG_ONLY + 13, "sum", .arg = "FIELD", .kind = CLI_CALL, .call = sum_field,
 	  .help = "also sum the numeric FIELD per key" },
 	{ CLI_LONG_ONLY + 14, "hist", .arg = "FIELD", .kind = CLI_CALL, .call = hist_field,
@@ -495,8 +495,12 @@ static int counting_options(struct cli *c)
 			c->keep ? "--keep" : c->run.output ? "-o" : "-s");
 		return -1;
 	}
-	for (int i = 0; i < c->agg.nkeys; i++)
+	for (int i = 0; i < c->agg.nkeys; i++) {
 		field_keys |= c->agg.keys[i].kind == AGG_KEY_FIELD;
+		/* counted in ktprobe, the stack is the record -s adds after the event */
+		if (c->agg.keys[i].kind == AGG_KEY_STACK)
+			c->run.stacks = true;
+	}
 	if (!field_keys)
 		c->run.no_fill = c->run.no_kernel_copies = true;
 	c->run.agg = &c->agg;

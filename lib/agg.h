@@ -14,7 +14,8 @@
  *                (agg_kernel.c: the triggers, the files parsed).
  * A key's value is rendered as text once, when its row is found: numbers
  * in decimal (signed as the field is), strings escaped, parts joined by
- * AGG_KEY_SEP, which no rendered value contains.
+ * AGG_KEY_SEP, which no rendered value contains; a stack's frames,
+ * innermost first, each ended by AGG_FRAME_SEP.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@
 #define AGG_KEYS_MAX	6
 #define AGG_BUCKETS	66	/* negative, zero, then [2^k, 2^(k+1)) for k = 0..63 */
 #define AGG_KEY_SEP	'\x1f'
+#define AGG_FRAME_SEP	'\x1e'
 
 enum agg_key_kind {
 	AGG_KEY_FIELD,		/* an event field, by name */
@@ -33,6 +35,7 @@ enum agg_key_kind {
 	AGG_KEY_PID,		/* the thread group (the process) */
 	AGG_KEY_CPU,
 	AGG_KEY_EVENT,		/* the event's name */
+	AGG_KEY_STACK,		/* the stack the event's stack record (-s) has */
 };
 
 struct agg_key {
@@ -100,6 +103,8 @@ struct tracefs_instance;
 struct agg_events {
 	int *ids;		/* the traced events' ids */
 	const char **systems;	/* and their systems */
+	bool *user;		/* and whether each is a uprobe's */
+	const char **funcs;	/* a kprobe's function (a stack's frames start below it), or NULL */
 	int n;
 	int entry_id, return_id;	/* --latency: the pair, else -1 */
 };
@@ -110,6 +115,8 @@ bool agg_run_kernel(struct agg_run *g, struct tracefs_instance *inst, char *cons
 int agg_run_arm(struct agg_run *g);
 void agg_run_disarm(struct agg_run *g);
 void agg_run_record(struct agg_run *g, struct tep_record *rec, int pid);
+struct formatter;
+void agg_run_stack(struct agg_run *g, struct formatter *fmt, struct tep_record *rec, int pid);
 void agg_run_lost(struct agg_run *g, long long n);
 void agg_run_print(struct agg_run *g, struct outbuf *o, bool final);
 void agg_run_free(struct agg_run *g);

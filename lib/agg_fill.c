@@ -51,6 +51,9 @@ enum agg_fill agg_run_fills(struct agg_run *g, const char **why)
 {
 	enum agg_fill most = AGG_FILL_NONE;
 
+	/* a stack's key waits for its record, not for reads: the record's values count */
+	if (g->stack_key >= 0)
+		return most;
 	for (int k = 0; k < g->a->nkeys; k++) {
 		if (g->a->keys[k].kind != AGG_KEY_FIELD)
 			continue;

@@ -42,6 +42,12 @@ static void make_layout(struct agg_run *g, struct agg_event *e, const char *filt
 		l->name[e->value_at] = g->a->latency ? "lat" : e->value->name;
 		l->kind[e->value_at] = HK_NUMBER;
 	}
+	/* last: its frames end with a newline, where the next key would follow */
+	if (g->stack_key >= 0) {
+		e->at[g->stack_key] = l->nkeys++;
+		l->name[e->at[g->stack_key]] = "common_stacktrace";
+		l->kind[e->at[g->stack_key]] = HK_STACK;
+	}
 	if (g->a->sum)
 		l->sum = e->value->name;
 	e->trigger = agg_hist_trigger(l);
@@ -125,6 +131,11 @@ bool agg_run_kernel(struct agg_run *g, struct tracefs_instance *inst, char *cons
 			*why = "this kernel has no hist triggers";
 			return false;
 		}
+	for (int i = 0; g->stack_key >= 0 && i < g->nevents; i++)
+		if (g->events[i].user) {
+			*why = "a uprobe's stack is the program's: its records have it";
+			return false;
+		}
 	g->inst = inst;
 	if (g->a->latency)
 		return latency_triggers(g, tracefs_instance_get_name(inst), why);
@@ -138,14 +149,38 @@ bool agg_run_kernel(struct agg_run *g, struct tracefs_instance *inst, char *cons
 	return true;
 }
 
+/*
+ * Write @e's trigger; a stack key is common_stacktrace since 6.5, and
+ * stacktrace before: the other name is tried when the kernel refuses one.
+ */
+static int write_trigger(struct agg_run *g, struct agg_event *e)
+{
+	int at = g->stack_key >= 0 ? e->at[g->stack_key] : -1;
+	const char *cond;
+	char *old, *text;
+
+	if (tracefs_event_file_append(g->inst, e->system, e->name, "trigger", e->trigger) >= 0)
+		return 0;
+	if (at < 0 || errno != EINVAL || strcmp(e->layout.name[at], "common_stacktrace"))
+		return -1;
+	e->layout.name[at] = "stacktrace";
+	old = e->trigger;
+	text = agg_hist_trigger(&e->layout);
+	cond = strstr(old, " if ");
+	e->trigger = xasprintf("%s%s", text, cond ? cond : "");
+	free(text);
+	free(old);
+	return tracefs_event_file_append(g->inst, e->system, e->name, "trigger", e->trigger) < 0 ?
+	       -1 : 0;
+}
+
 /* agg_run_arm - the hist triggers written (the events count from here on); -1 after the error line */
 int agg_run_arm(struct agg_run *g)
 {
 	for (int i = 0; i < g->nevents; i++) {
 		struct agg_event *e = &g->events[i];
 
-		if (tracefs_event_file_append(g->inst, e->system, e->name, "trigger",
-					      e->trigger) < 0) {
+		if (write_trigger(g, e) < 0) {
 			err_msg("the kernel refused the hist trigger of %s (%s): %s", e->name,
 				strerror(errno), e->trigger);
 			return -1;
@@ -207,6 +242,9 @@ static void kernel_row(void *ctx, const struct agg_hist_row *hr)
 			break;
 		case AGG_KEY_EVENT:
 			outbuf_puts(&g->key, e->name);
+			break;
+		case AGG_KEY_STACK:
+			agg_hist_frames(&g->key, hr->text[at], hr->len[at], e->func);
 			break;
 		}
 	}

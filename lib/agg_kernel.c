@@ -76,12 +76,15 @@ static bool take_key(const char **p, const struct agg_hist_layout *l, int i,
 	if (i + 1 < l->nkeys)
 		snprintf(next, sizeof(next), ", %s:", l->kind[i + 1] == HK_EXECNAME ? "common_pid" :
 			 l->name[i + 1]);
-	else
-		snprintf(next, sizeof(next), " } hitcount:");
+	else	/* a stack's frames end the key's lines: "}" starts the row's last */
+		snprintf(next, sizeof(next), l->kind[i] == HK_STACK ? "\n} hitcount:" : " } hitcount:");
 	end = strstr(*p, next);
 	if (!end || end > line_end)
 		return false;
-	if (l->kind[i] == HK_STRING) {
+	if (l->kind[i] == HK_STACK) {
+		row->text[i] = *p;
+		row->len[i] = end - *p;
+	} else if (l->kind[i] == HK_STRING) {
 		const char *e = end;
 
 		while (e > *p && e[-1] == ' ')
@@ -151,6 +154,14 @@ int agg_hist_parse(const char *text, const struct agg_hist_layout *l,
 
 		if (!end)
 			end = p + strlen(p);
+		/* a row with a stack: its lines up to the one with "} hitcount:" */
+		if (!strncmp(p, "{ ", 2) && l->nkeys && l->kind[l->nkeys - 1] == HK_STACK) {
+			const char *last = strstr(p, "\n} hitcount:");
+
+			end = last ? strchr(last + 1, '\n') : NULL;
+			if (!end)
+				end = p + strlen(p);
+		}
 		if (!strncmp(p, "{ ", 2)) {
 			if (parse_row(p, end, l, &row))
 				fn(ctx, &row);
@@ -166,6 +177,70 @@ int agg_hist_parse(const char *text, const struct agg_hist_layout *l,
 		p = *end ? end + 1 : end;
 	}
 	return ret;
+}
+
+/*
+ * agg_frame_is_tracing - whether frame @name (@len bytes) is the tracing
+ * machinery a stack record's first frames can be (ftrace_syscall_enter,
+ * trace_syscall_enter...): the hist trigger's stacks start below them
+ */
+bool agg_frame_is_tracing(const char *name, size_t len)
+{
+	static const char *const prefixes[] = {
+		"ftrace_", "trace_", "syscall_trace_", "__traceiter_", "perf_trace_",
+	};
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (len >= strlen(prefixes[i]) && !memcmp(name, prefixes[i], strlen(prefixes[i])))
+			return true;
+	return false;
+}
+
+/* The next frame's name in @p..@end (an indented line), its length in *len. */
+static const char *frame_name(const char **p, const char *end, size_t *len)
+{
+	const char *eol = memchr(*p, '\n', end - *p), *name = *p, *stop;
+
+	if (!eol)
+		eol = end;
+	while (name < eol && *name == ' ')
+		name++;
+	for (stop = name; stop < eol && *stop != '+' && *stop != ' '; stop++)
+		;
+	*len = stop - name;
+	*p = eol + (eol < end);
+	return name;
+}
+
+/*
+ * agg_hist_frames - a stack key's lines from the hist file (@text, @len:
+ * "func+0x1c/0x90 [mod]", one a line, indented) as ktprobe's own counting
+ * keys them, names as -s prints them, each ended by AGG_FRAME_SEP; with
+ * @func (a kprobe's), the frames down to it left out, as ktprobe's are:
+ * the probe's machinery, and the function the event names; so are first
+ * frames of the tracing machinery, as in ktprobe's (agg_stack.c)
+ */
+void agg_hist_frames(struct outbuf *o, const char *text, size_t len, const char *func)
+{
+	const char *end = text + len, *p = text, *name;
+	bool first = true;
+	size_t n;
+
+	while (func && p < end) {
+		name = frame_name(&p, end, &n);
+		if (n == strlen(func) && !memcmp(name, func, n)) {
+			text = p;	/* the callers start after it */
+			break;
+		}
+	}
+	for (p = text; p < end; ) {
+		name = frame_name(&p, end, &n);
+		if (!n || (first && agg_frame_is_tracing(name, n)))
+			continue;
+		first = false;
+		outbuf_escaped(o, name, n);
+		outbuf_putc(o, AGG_FRAME_SEP);
+	}
 }
 
 /*
@@ -196,6 +271,11 @@ char *agg_dry_trigger(const struct agg_opts *a, const char *retval, const char *
 		l.name[l.nkeys++] = a->latency ? "lat" :
 				    !strcmp(a->hist, "$retval") && retval ? retval : a->hist;
 	}
+	for (int i = 0; i < a->nkeys; i++)
+		if (a->keys[i].kind == AGG_KEY_STACK) {
+			l.kind[l.nkeys] = HK_STACK;
+			l.name[l.nkeys++] = "common_stacktrace";
+		}
 	if (a->sum)
 		l.sum = !strcmp(a->sum, "$retval") && retval ? retval : a->sum;
 	text = agg_hist_trigger(&l);

@@ -18,6 +18,7 @@ enum hist_key_kind {
 	HK_EXECNAME,		/* common_pid.execname: a comm label and a thread */
 	HK_NUMBER,
 	HK_STRING,
+	HK_STACK,		/* common_stacktrace (stacktrace before 6.5): last, lines of frames */
 };
 
 /* The keys of a hist trigger, in the kernel's order, and the summed field. */
@@ -38,6 +39,8 @@ struct agg_hist_row {
 
 char *agg_hist_trigger(const struct agg_hist_layout *l);
 char *agg_dry_trigger(const struct agg_opts *a, const char *retval, const char *filter);
+bool agg_frame_is_tracing(const char *name, size_t len);
+void agg_hist_frames(struct outbuf *o, const char *text, size_t len, const char *func);
 int agg_hist_parse(const char *text, const struct agg_hist_layout *l,
 		   void (*fn)(void *ctx, const struct agg_hist_row *row), void *ctx,
 		   unsigned long long *dropped);

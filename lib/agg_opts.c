@@ -16,7 +16,7 @@ static const struct {
 	enum agg_key_kind kind;
 } special_keys[] = {
 	{ "comm", AGG_KEY_COMM }, { "tid", AGG_KEY_TID }, { "pid", AGG_KEY_PID },
-	{ "cpu", AGG_KEY_CPU }, { "event", AGG_KEY_EVENT },
+	{ "cpu", AGG_KEY_CPU }, { "event", AGG_KEY_EVENT }, { "stack", AGG_KEY_STACK },
 };
 
 /* Whether @s is a field's name: C identifier, or $retval. */
@@ -36,16 +36,12 @@ static bool is_field_name(const char *s)
 /* One key word into @k; -1 after the error line. */
 static int parse_key(struct agg_key *k, const char *word)
 {
-	if (!strcmp(word, "stack")) {
-		err_msg("--count: key 'stack' is not supported yet (use -s and stream)");
-		return -1;
-	}
 	k->kind = AGG_KEY_FIELD;
 	for (size_t i = 0; i < ARRAY_SIZE(special_keys); i++)
 		if (!strcmp(word, special_keys[i].name))
 			k->kind = special_keys[i].kind;
 	if (k->kind == AGG_KEY_FIELD && !is_field_name(word)) {
-		err_msg("--count: '%.40s' is not a key (an event field, comm, tid, pid, cpu or event)",
+		err_msg("--count: '%.40s' is not a key (an event field, comm, tid, pid, cpu, event or stack)",
 			word);
 		return -1;
 	}
@@ -141,7 +137,8 @@ int agg_check(const struct agg_opts *a)
 		return -1;
 	}
 	for (int i = 0; a->latency && i < a->nkeys; i++)
-		if (a->keys[i].kind == AGG_KEY_FIELD || a->keys[i].kind == AGG_KEY_EVENT) {
+		if (a->keys[i].kind == AGG_KEY_FIELD || a->keys[i].kind == AGG_KEY_EVENT ||
+		    a->keys[i].kind == AGG_KEY_STACK) {
 			err_msg("--latency: key '%s': only comm, tid, pid and cpu (of the return)",
 				a->keys[i].name);
 			return -1;

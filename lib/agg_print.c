@@ -54,6 +54,47 @@ static const char *key_part(const struct agg_row *row, int i, size_t *len)
 	return p;
 }
 
+/* Whether key text @p is a stack's frames. */
+static bool is_stack(const char *p, size_t len)
+{
+	return memchr(p, AGG_FRAME_SEP, len) != NULL;
+}
+
+/* The widest line of key text @p: a stack's widest frame. */
+static size_t key_width(const char *p, size_t len)
+{
+	size_t width = 0, at = 0;
+
+	while (at < len) {
+		const char *sep = memchr(p + at, AGG_FRAME_SEP, len - at);
+		size_t n = (sep ? (size_t)(sep - p) : len) - at;
+
+		width = n > width ? n : width;
+		at += n + 1;
+	}
+	return width;
+}
+
+/* A stack's frames, as bpftrace prints a key's stack: each on a line of its own, indented. */
+static void put_frames(struct outbuf *o, const char *p, size_t len)
+{
+	size_t at = 0;
+
+	outbuf_putc(o, '\n');
+	while (at < len) {
+		const char *sep = memchr(p + at, AGG_FRAME_SEP, len - at);
+		size_t n = (sep ? (size_t)(sep - p) : len) - at;
+
+		outbuf_puts(o, "    ");
+		outbuf_add(o, p + at, n);
+		outbuf_putc(o, '\n');
+		at += n + 1;
+	}
+}
+
+/* Key text @p in a histogram's title, or as JSON (@json): a stack as its frames. */
+static void put_key_text(struct outbuf *o, const char *p, size_t len, bool json);
+
 static void put_sum(struct outbuf *o, const struct agg_table *t, unsigned long long sum)
 {
 	if (t->sum_signed)
@@ -122,7 +163,7 @@ static void put_hist(struct outbuf *o, const struct agg_row *row, const struct a
 		const char *p = key_part(row, i, &len);
 
 		outbuf_puts(o, i ? ", " : "[");
-		outbuf_add(o, p, len);
+		put_key_text(o, p, len, false);
 	}
 	outbuf_puts(o, a->nkeys ? "]:\n" : ":\n");
 	for (unsigned int b = 0; b < AGG_BUCKETS; b++)
@@ -136,6 +177,46 @@ static void put_hist(struct outbuf *o, const struct agg_row *row, const struct a
 	outbuf_putc(o, '\n');
 }
 
+/*
+ * A row's keys, after its count (the line began at @line), each padded to
+ * its column's @width; a stack's first frame on the row's line, the others
+ * below it in its column.
+ */
+static void put_row_keys(struct outbuf *o, const struct agg_row *row, const struct agg_opts *a,
+			 const size_t *width, size_t line)
+{
+	const char *stack = NULL;
+	size_t stack_len = 0, column = 0;
+
+	for (int i = 0; i < a->nkeys; i++) {
+		size_t len;
+		const char *p = key_part(row, i, &len);
+
+		outbuf_puts(o, "  ");
+		if (is_stack(p, len)) {
+			column = o->len - line;
+			stack = memchr(p, AGG_FRAME_SEP, len) + 1;
+			stack_len = len - (stack - p);
+			len = stack - p - 1;
+		}
+		outbuf_add(o, p, len);
+		for (; i + 1 < a->nkeys && len < width[i]; len++)
+			outbuf_putc(o, ' ');
+	}
+	outbuf_putc(o, '\n');
+	while (stack && stack_len) {
+		const char *sep = memchr(stack, AGG_FRAME_SEP, stack_len);
+		size_t n = sep ? (size_t)(sep - stack) : stack_len;
+
+		for (size_t k = 0; k < column; k++)
+			outbuf_putc(o, ' ');
+		outbuf_add(o, stack, n);
+		outbuf_putc(o, '\n');
+		stack += n + (sep != NULL);
+		stack_len -= n + (sep != NULL);
+	}
+}
+
 /* The counts as a table: COUNT [SUM] KEY..., then the total. */
 static void put_table(struct outbuf *o, const struct agg_table *t, const struct agg_opts *a,
 		      struct agg_row **rows, unsigned int n)
@@ -147,7 +228,9 @@ static void put_table(struct outbuf *o, const struct agg_table *t, const struct 
 		for (unsigned int r = 0; r < n; r++) {
 			size_t len;
 
-			key_part(rows[r], i, &len);
+			const char *p = key_part(rows[r], i, &len);
+
+			len = key_width(p, len);
 			width[i] = len > width[i] ? len : width[i];
 		}
 	}
@@ -158,6 +241,8 @@ static void put_table(struct outbuf *o, const struct agg_table *t, const struct 
 		outbuf_printf(o, "  %-*s", i + 1 < a->nkeys ? (int)width[i] : 0, a->keys[i].name);
 	outbuf_putc(o, '\n');
 	for (unsigned int r = 0; r < n; r++) {
+		size_t line = o->len;
+
 		outbuf_num(o, rows[r]->count, 10, 12, ' ', false);
 		if (a->sum) {
 			char sum[24];
@@ -168,16 +253,7 @@ static void put_table(struct outbuf *o, const struct agg_table *t, const struct 
 				snprintf(sum, sizeof(sum), "%llu", rows[r]->sum);
 			outbuf_printf(o, " %16s", sum);
 		}
-		for (int i = 0; i < a->nkeys; i++) {
-			size_t len;
-			const char *p = key_part(rows[r], i, &len);
-
-			outbuf_puts(o, "  ");
-			outbuf_add(o, p, len);
-			for (; i + 1 < a->nkeys && len < width[i]; len++)
-				outbuf_putc(o, ' ');
-		}
-		outbuf_putc(o, '\n');
+		put_row_keys(o, rows[r], a, width, line);
 	}
 }
 
@@ -210,6 +286,34 @@ static void put_json_string(struct outbuf *o, const char *s, size_t len)
 	outbuf_putc(o, '"');
 }
 
+static void put_key_text(struct outbuf *o, const char *p, size_t len, bool json)
+{
+	size_t at = 0;
+
+	if (!is_stack(p, len)) {
+		if (json)
+			put_json_string(o, p, len);
+		else
+			outbuf_add(o, p, len);
+		return;
+	}
+	if (!json) {
+		put_frames(o, p, len);
+		return;
+	}
+	outbuf_putc(o, '[');
+	while (at < len) {
+		const char *sep = memchr(p + at, AGG_FRAME_SEP, len - at);
+		size_t n = (sep ? (size_t)(sep - p) : len) - at;
+
+		if (at)
+			outbuf_putc(o, ',');
+		put_json_string(o, p + at, n);
+		at += n + 1;
+	}
+	outbuf_putc(o, ']');
+}
+
 /* One row as a JSON object. */
 static void put_json_row(struct outbuf *o, const struct agg_table *t, const struct agg_opts *a,
 			 const struct agg_row *row)
@@ -223,7 +327,7 @@ static void put_json_row(struct outbuf *o, const struct agg_table *t, const stru
 			outbuf_putc(o, ',');
 		put_json_string(o, a->keys[i].name, strlen(a->keys[i].name));
 		outbuf_putc(o, ':');
-		put_json_string(o, p, len);
+		put_key_text(o, p, len, true);
 	}
 	outbuf_printf(o, "},\"count\":%llu", row->count);
 	if (a->sum) {

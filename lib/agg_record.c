@@ -158,16 +158,23 @@ struct agg_run *agg_run_new(const struct agg_opts *a, struct tep_handle *tep,
 	line_head_init(&g->head, tep, procs, false, true);
 	outbuf_init(&g->key, NULL);
 	g->events = xcalloc(ev->n + 1, sizeof(*g->events));	/* + a synthetic event */
+	g->stack_key = -1;
+	for (int i = 0; i < a->nkeys; i++)
+		if (a->keys[i].kind == AGG_KEY_STACK)
+			g->stack_key = i;
 	for (int i = 0; i < ev->n; i++) {
 		struct agg_event *e = &g->events[g->nevents++];
 
 		e->ev = tep_find_event(tep, ev->ids[i]);
 		e->system = ev->systems[i];
+		e->user = ev->user && ev->user[i];
+		e->func = ev->funcs ? ev->funcs[i] : NULL;
 		e->name = e->ev ? e->ev->name : NULL;
 		if (!e->ev || (!a->latency && event_fields(g, e))) {
 			agg_run_free(g);
 			return NULL;
 		}
+		e->ip = tep_find_field(e->ev, "__probe_ip");
 		if (e->value && e->value->flags & TEP_FIELD_IS_SIGNED)
 			is_signed = true;
 	}
@@ -260,6 +267,9 @@ void agg_put_key(struct agg_run *g, struct agg_event *e, struct tep_record *rec,
 		case AGG_KEY_EVENT:
 			outbuf_puts(&g->key, e->ev->name);
 			break;
+		case AGG_KEY_STACK:
+			g->stack_at = g->key.len;	/* its record comes next (agg_stack.c) */
+			break;
 		}
 	}
 }
@@ -305,7 +315,10 @@ void agg_run_record(struct agg_run *g, struct tep_record *rec, int pid)
 	agg_put_key(g, e, rec, pid, NULL, &nspots);
 	if (e->value)
 		v = agg_field_number(e->value, rec);
-	agg_count(g, g->key.buf, g->key.len, v);
+	if (g->stack_key >= 0)
+		agg_hold_for_stack(g, e, rec, pid, v);
+	else
+		agg_count(g, g->key.buf, g->key.len, v);
 }
 
 /* agg_run_lost - @n events lost in the ring buffer (-1: how many unknown) */
@@ -324,6 +337,8 @@ void agg_run_print(struct agg_run *g, struct outbuf *o, bool final)
 
 	if (g->inst)
 		agg_read_kernel(g, !final && g->a->interval);
+	if (final)
+		agg_stacks_missing(g);
 	agg_print(o, &g->table, g->a, (now - g->since) / 1e9);
 	if (!final && g->a->interval) {
 		bool sum_signed = g->table.sum_signed, hist = g->table.hist;
@@ -340,6 +355,7 @@ void agg_run_free(struct agg_run *g)
 	if (!g)
 		return;
 	agg_remove_synth(g);
+	agg_stacks_free(g);
 	agg_table_free(&g->table);
 	map_free(&g->tgids);
 	map_free(&g->starts);

@@ -19,6 +19,7 @@ struct agg_event {
 	struct tep_event *ev;
 	struct tep_format_field *keys[AGG_KEYS_MAX];
 	struct tep_format_field *value;		/* --sum or --hist */
+	struct tep_format_field *ip;		/* a kprobe's address (a stack key's trim) */
 	/* counting in the kernel: the trigger, and where each key is in its rows */
 	const char *system;
 	struct agg_hist_layout layout;
@@ -27,6 +28,17 @@ struct agg_event {
 	int at[AGG_KEYS_MAX], value_at;
 	bool armed;
 	bool no_rows;			/* --latency's entry and return: no hist file read */
+	bool user;			/* a uprobe's: its stack is the program's */
+	const char *func;		/* a kprobe's function: the kernel's stacks trimmed to it */
+};
+
+/* An event counted by its stack: held until its stack record comes (per CPU). */
+struct agg_pending {
+	struct outbuf key;		/* the key, the stack's place empty */
+	size_t at;			/* where the stack goes */
+	unsigned long long v, ip;
+	int pid;
+	bool waiting;
 };
 
 /* An int -> number map (tid -> tgid, tid -> entry time), open addressing. */
@@ -54,6 +66,11 @@ struct agg_run {
 	struct filler *filler;
 	uint32_t fill_ids[AGG_KEYS_MAX];
 	char why[120];			/* why the counting is ktprobe's */
+	/* a stack key: where it goes in g->key, the events waiting for theirs */
+	int stack_key;			/* its index, -1 if none */
+	size_t stack_at;
+	struct agg_pending *pending;
+	int npending;
 };
 
 int tgid_of(struct agg_run *g, int tid);
@@ -62,6 +79,10 @@ unsigned long long agg_field_number(struct tep_format_field *f, struct tep_recor
 void agg_put_key(struct agg_run *g, struct agg_event *e, struct tep_record *rec, int pid,
 		 struct fill_spot *spots, unsigned int *nspots);
 void agg_count(struct agg_run *g, const char *key, size_t len, unsigned long long v);
+void agg_hold_for_stack(struct agg_run *g, struct agg_event *e, struct tep_record *rec, int pid,
+			unsigned long long v);
+void agg_stacks_missing(struct agg_run *g);
+void agg_stacks_free(struct agg_run *g);
 unsigned long long sign_extend(const struct tep_format_field *f, unsigned long long v);
 void agg_read_kernel(struct agg_run *g, bool clear);
 void agg_remove_synth(struct agg_run *g);

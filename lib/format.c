@@ -237,17 +237,18 @@ static void print_probe(struct formatter *f, const struct event_plan *p, struct 
 }
 
 /*
- * A stack trace record. A kernel stack taken in a kprobe starts, on some
- * architectures, with the probe machinery above the probed function: those
- * frames (and the probed function itself, which the event line shows) are
- * left out, so every architecture shows the callers.
+ * The frames of stack record @rec, each with @before and @after it. A
+ * kernel stack taken in a kprobe starts, on some architectures, with the
+ * probe machinery above the probed function (@kfunc): those frames, and
+ * the probed function itself, which the event shows, are left out, so
+ * every architecture shows the callers. The number of frames put.
  */
-static void print_stack(struct formatter *f, const struct event_plan *p, struct tep_record *rec,
-			const struct cpu_state *cs)
+static int put_frames(struct formatter *f, const struct event_plan *p, struct tep_record *rec,
+		      unsigned long long kfunc, const char *before, char after)
 {
 	const unsigned char *data = rec->data;
 	int lsize = tep_get_long_size(f->tep) > 0 ? tep_get_long_size(f->tep) : (int)sizeof(long);
-	int n = (rec->size - p->caller->offset) / lsize, first = 0;
+	int n = (rec->size - p->caller->offset) / lsize, first = 0, put = 0;
 	bool kernel = p->kind == PLAN_KERNEL_STACK;
 
 	if (p->size) {
@@ -256,30 +257,59 @@ static void print_stack(struct formatter *f, const struct event_plan *p, struct 
 		if (sz >= 0 && sz < n)
 			n = sz;
 	}
-	if (kernel && cs->kfunc) {
-		for (int i = 0; i < n; i++) {
-			unsigned long long addr = read_num(f, data + p->caller->offset + i * lsize, lsize);
+	for (int i = 0; kernel && kfunc && i < n; i++) {
+		unsigned long long addr = read_num(f, data + p->caller->offset + i * lsize, lsize);
 
-			if (tep_find_function_address(f->tep, addr) == cs->kfunc) {
-				first = i + 1;
-				break;
-			}
+		if (tep_find_function_address(f->tep, addr) == kfunc) {
+			first = i + 1;
+			break;
 		}
 	}
-	outbuf_puts(f->out, kernel ? "<stack trace>" : "<user stack trace>");
-	for (int i = first; i < n; i++) {
+	for (int i = first; i < n; i++, put++) {
 		unsigned long long addr = read_num(f, data + p->caller->offset + i * lsize, lsize);
 
 		if (kernel && (addr == ~0ULL || (lsize == 4 && addr == 0xffffffffULL)))
 			break;
 		if (!kernel && !addr)
 			break;
-		outbuf_puts(f->out, "\n => ");
+		outbuf_puts(f->out, before);
 		if (kernel)
 			field_put_ksym(f->tep, f->out, addr, false);
 		else
 			outbuf_hex(f->out, addr);
+		if (after)
+			outbuf_putc(f->out, after);
 	}
+	return put;
+}
+
+/* A stack trace record: it belongs to the event before it. */
+static void print_stack(struct formatter *f, const struct event_plan *p, struct tep_record *rec,
+			const struct cpu_state *cs)
+{
+	outbuf_puts(f->out, p->kind == PLAN_KERNEL_STACK ? "<stack trace>" : "<user stack trace>");
+	put_frames(f, p, rec, cs->kfunc, "\n => ", 0);
+}
+
+/*
+ * formatter_stack_frames - the frames of stack record @rec appended to
+ * @o, each ended by @sep, after the function of @ip (the kprobe's address
+ * of its event; 0 if none); the number of frames
+ */
+int formatter_stack_frames(struct formatter *f, struct tep_record *rec, unsigned long long ip,
+			   struct outbuf *o, char sep)
+{
+	struct tep_event *ev = tep_find_event_by_record(f->tep, rec);
+	struct event_plan *p = ev ? plan_for(f, ev) : NULL;
+	struct outbuf *out = f->out;
+	int n;
+
+	if (!p || (p->kind != PLAN_KERNEL_STACK && p->kind != PLAN_USER_STACK))
+		return 0;
+	f->out = o;
+	n = put_frames(f, p, rec, ip ? tep_find_function_address(f->tep, ip) : 0, "", sep);
+	f->out = out;
+	return n;
 }
 
 static void print_tep(struct formatter *f, const struct event_plan *p, struct tep_record *rec)

@@ -27,6 +27,8 @@ void formatter_free(struct formatter *f);
 void formatter_record(struct formatter *f, struct tep_record *rec);
 void formatter_skip(struct formatter *f, struct tep_record *rec);
 bool formatter_is_stack(struct formatter *f, struct tep_record *rec);
+int formatter_stack_frames(struct formatter *f, struct tep_record *rec, unsigned long long ip,
+			   struct outbuf *o, char sep);
 void formatter_set_fills(struct formatter *f, const struct fill_hook *hook);
 unsigned int formatter_line_fills(const struct formatter *f, const struct fill_spot **spots);
 bool formatter_is_marker(struct formatter *f, struct tep_record *rec, unsigned int *id,

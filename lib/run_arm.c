@@ -385,7 +385,7 @@ int run_arm(struct run_state *r)
 {
 	if ((!r->agg_in_kernel && apply_filters(r)) ||
 	    ((r->o->pid || r->o->tid) && restrict_pids(r)) ||
-	    (r->o->stacks && enable_stacks(r)) || ktp_stop)
+	    (r->o->stacks && !r->agg_in_kernel && enable_stacks(r)) || ktp_stop)
 		return -1;
 	r->drain = drain_open(r->sess.inst, r->tep);
 	if (!r->drain || open_outputs(r))
@@ -408,6 +408,7 @@ int run_start_counting(struct run_state *r)
 {
 	struct agg_events ev = {
 		.ids = xcalloc(r->n, sizeof(int)), .systems = xcalloc(r->n, sizeof(char *)),
+		.user = xcalloc(r->n, sizeof(bool)), .funcs = xcalloc(r->n, sizeof(char *)),
 		.entry_id = -1, .return_id = -1,
 	};
 	char **filters = xcalloc(r->n, sizeof(char *));
@@ -419,6 +420,9 @@ int run_start_counting(struct run_state *r)
 							     r->specs[i].event);
 
 		ev.systems[ev.n] = run_spec_system(r, &r->specs[i]);
+		ev.user[ev.n] = probe_spec_is_user(&r->specs[i]);
+		if (r->specs[i].kind == PROBE_KPROBE)
+			ev.funcs[ev.n] = r->specs[i].sym;
 		ev.ids[ev.n++] = e ? e->id : -1;
 		filters[i] = r->specs[i].filter;
 	}
@@ -441,6 +445,8 @@ int run_start_counting(struct run_state *r)
 	}
 	free(ev.ids);
 	free(ev.systems);
+	free(ev.user);
+	free(ev.funcs);
 	free(filters);
 	if (!r->agg)
 		return -1;

@@ -115,6 +115,10 @@ static bool on_record(struct tep_record *rec, void *ctx)
 		formatter_skip(r->fmt, rec);
 		return true;
 	}
+	if (r->agg && formatter_is_stack(r->fmt, rec)) {
+		agg_run_stack(r->agg, r->fmt, rec, pid);
+		return true;
+	}
 	if (r->agg && r->filler)
 		return count_by_fills(r, rec, pid);
 	if (r->agg) {

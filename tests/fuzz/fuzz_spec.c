@@ -365,10 +365,21 @@ static void check_hist_row(void *ctx, const struct agg_hist_row *row)
 	const struct agg_hist_layout *l = ctx;
 	size_t n = strlen(hist_text);
 
-	for (int i = 0; i < l->nkeys; i++)
+	for (int i = 0; i < l->nkeys; i++) {
+		struct outbuf frames;
+
 		if (row->text[i] && (row->text[i] < hist_text ||
 				     row->text[i] + row->len[i] > hist_text + n))
 			fail("a hist row's key outside the text", hist_text);
+		if (l->kind[i] != HK_STACK || !row->text[i])
+			continue;
+		/* a stack's frames: one key's text, no line in it */
+		outbuf_init(&frames, NULL);
+		agg_hist_frames(&frames, row->text[i], row->len[i], i % 2 ? "do_sys_openat2" : NULL);
+		if (frames.len && memchr(frames.buf, '\n', frames.len))
+			fail("a newline in a stack key", hist_text);
+		outbuf_free(&frames);
+	}
 }
 
 /*
@@ -385,6 +396,7 @@ static void fuzz_hist_file(const struct fuzz_input *in, const struct agg_opts *a
 	for (int i = 0; i < a->nkeys; i++) {
 		l.name[l.nkeys] = a->keys[i].name;
 		l.kind[l.nkeys++] = a->keys[i].kind == AGG_KEY_COMM ? HK_EXECNAME :
+				    a->keys[i].kind == AGG_KEY_STACK ? HK_STACK :
 				    in->flags & (8 << (i % 4)) ? HK_STRING : HK_NUMBER;
 	}
 	hist_text = in->spec2;

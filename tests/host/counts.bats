@@ -99,6 +99,32 @@ row() {
 	[ "$(row "$child" 1)" -eq "$(opens_of open 4 /etc/hostname)" ]
 }
 
+@test "--count=comm,stack: events per kernel stack, its frames as -s prints them" {
+	ktp_bg -s 't:syscalls:sys_enter_openat' 'comm == "ktp_counts"'
+	"$COUNTS" open 3 /etc/hostname
+	ktp_end
+	# the first event's stack, as -s streams it, but for the tracing
+	# machinery's first frames (the kernel's hist stacks start below them)
+	awk '/<stack trace>/ { n++; next } n == 1 && /^ => / { print substr($0, 5) } n > 1 { exit }' \
+		"$OUT" | awk 'top && /^(ftrace_|trace_|syscall_trace_|__traceiter_|perf_trace_)/ { next }
+			{ top = 0; print }' top=1 >"$BATS_TEST_TMPDIR/streamed"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/streamed")" -ge 2 ]
+	ktp_bg --count=comm,stack 't:syscalls:sys_enter_openat' 'comm == "ktp_counts"'
+	"$COUNTS" open 3 /etc/hostname
+	ktp_end
+	[ "$KTP_STATUS" -eq 0 ]
+	[ "$(head -1 "$OUT")" = "       COUNT  comm        stack" ]
+	# one stack: its count on the first frame's line, the other frames below
+	[ "$(awk 'NR == 2 { print $1 }' "$OUT")" -eq "$(opens_of open 3 /etc/hostname)" ]
+	awk 'NR == 2 { print $3 } NR > 2 && !/\(total/ { print $1 }' "$OUT" |
+		diff "$BATS_TEST_TMPDIR/streamed" -
+	# JSON: the frames as an array
+	ktp_bg --count=stack --format=json 't:syscalls:sys_enter_openat' 'comm == "ktp_counts"'
+	"$COUNTS" open 1 /etc/hostname
+	ktp_end
+	grep -q "\"rows\":\[{\"key\":{\"stack\":\[\"$(head -1 "$BATS_TEST_TMPDIR/streamed")\"," "$OUT"
+}
+
 @test "--hist=size: malloc sizes in power-of-two buckets, powers of two included" {
 	ktp_bg --hist=size 'p:libc:malloc size=$arg1:u64' 'comm == "ktp_counts"'
 	"$COUNTS" malloc
@@ -210,7 +236,7 @@ refused() {
 	refused "'a-b' is not a key" --count=a-b 't:syscalls:sys_enter_openat'
 	refused "key 'comm' is given twice" --count=comm,comm 't:syscalls:sys_enter_openat'
 	refused "an empty key" --count=comm, 't:syscalls:sys_enter_openat'
-	refused "'stack' is not supported yet" --count=stack 't:syscalls:sys_enter_openat'
+	refused "--latency: key 'stack': only comm, tid, pid and cpu" --latency libc:usleep --count=stack
 	refused "--hist: field 'path' of malloc is not a number" \
 		--hist=path 'p:libc:malloc path=+0($arg1):string'
 	refused "has no return to measure" --latency t:syscalls:sys_enter_openat

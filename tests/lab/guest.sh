@@ -751,6 +751,17 @@ t_counts_kernel() {
 	[ "$(grep -c '"key":{"comm":"cat"}' out)" -eq 1 ] || { cat out; fail "cat's opens in one interval"; }
 }
 
+# --count=stack in the kernel (common_stacktrace, or stacktrace before
+# 6.5), equal to ktprobe's from the stack records -s adds
+t_counts_stack() {
+	counts_both_ways --count=comm,stack 'p:do_sys_openat2' 'comm == "cat"' || { cat out.kernel out.ktprobe; return 1; }
+	# the callers of the probed function, as -s prints them
+	has out.kernel "^ +5  cat +[a-z_0-9.]+$" || return 1
+	grep -q do_sys_openat2 out.kernel && fail "the probed function is the event's, not a frame"
+	counts_both_ways --count=stack 't:syscalls:sys_enter_openat' 'comm == "cat"' || { cat out.kernel out.ktprobe; return 1; }
+	has out.kernel "^ +5  [a-z_0-9.]+$" || return 1
+}
+
 # --latency in the kernel: a synthetic event fed by onmatch(), its
 # histogram counted by a hist trigger; the same number of calls as
 # ktprobe's own measure, and the synthetic event gone after the run
