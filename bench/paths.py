@@ -248,14 +248,20 @@ def lab_lines(text):
     return lines
 
 
-def bench_lab(rounds, root, die, log):
-    """The constructed program and busybox applets in the lab guests (6.1, newest)."""
+def lab_boot(rounds, root, die, only=""):
+    """One boot per lab guest (6.1, newest; x86_64, arm64) running bench/lab-paths.sh,
+    all of it or its part @only (LAB_ONLY); the consoles stay in tests/build/lab-ARCH."""
     env = dict(os.environ, KTPROBE_LAB_SCRIPT=os.path.join(root, "bench", "lab-paths.sh"),
-               KTPROBE_LAB_REPEAT=str(rounds))
+               KTPROBE_LAB_REPEAT=str(rounds), KTPROBE_LAB_ONLY=only)
     lab = subprocess.run([os.path.join(root, "tests", "lab", "lab"), "x86_64", "arm64"], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     if lab.returncode:
         die("the lab bench failed:\n" + lab.stdout[-3000:])
+
+
+def bench_lab(rounds, root, die, log):
+    """The constructed program and busybox applets in the lab guests (6.1, newest)."""
+    lab_boot(rounds, root, die)
     return lab_rows(rounds, root, log)
 
 
