@@ -757,7 +757,8 @@ t_counts_stack() {
 	counts_both_ways --count=comm,stack 'p:do_sys_openat2' 'comm == "cat"' || { cat out.kernel out.ktprobe; return 1; }
 	# the callers of the probed function, as -s prints them
 	has out.kernel "^ +5  cat +[a-z_0-9.]+$" || return 1
-	grep -q do_sys_openat2 out.kernel && fail "the probed function is the event's, not a frame"
+	! grep -q do_sys_openat2 out.kernel || fail "the probed function is the event's, not a frame" ||
+		return 1
 	counts_both_ways --count=stack 't:syscalls:sys_enter_openat' 'comm == "cat"' || { cat out.kernel out.ktprobe; return 1; }
 	has out.kernel "^ +5  [a-z_0-9.]+$" || return 1
 }
