@@ -179,12 +179,8 @@ int agg_hist_parse(const char *text, const struct agg_hist_layout *l,
 	return ret;
 }
 
-/*
- * agg_frame_is_tracing - whether frame @name (@len bytes) is the tracing
- * machinery a stack record's first frames can be (ftrace_syscall_enter,
- * trace_syscall_enter...): the hist trigger's stacks start below them
- */
-bool agg_frame_is_tracing(const char *name, size_t len)
+/* Whether frame @name (@len bytes) is of the tracing machinery. */
+static bool frame_is_tracing(const char *name, size_t len)
 {
 	static const char *const prefixes[] = {
 		"ftrace_", "trace_", "syscall_trace_", "__traceiter_", "perf_trace_",
@@ -194,6 +190,26 @@ bool agg_frame_is_tracing(const char *name, size_t len)
 		if (len >= strlen(prefixes[i]) && !memcmp(name, prefixes[i], strlen(prefixes[i])))
 			return true;
 	return false;
+}
+
+/*
+ * agg_frames_tracing - how many bytes of @frames (@len, each ended by
+ * AGG_FRAME_SEP) are the tracing machinery's first frames that a stack
+ * record can start with (ftrace_syscall_enter, trace_syscall_enter...):
+ * the hist trigger's stacks start below them, and so do ktprobe's keys
+ */
+size_t agg_frames_tracing(const char *frames, size_t len)
+{
+	size_t at = 0;
+
+	while (at < len) {
+		const char *sep = memchr(frames + at, AGG_FRAME_SEP, len - at);
+
+		if (!sep || !frame_is_tracing(frames + at, sep - frames - at))
+			break;
+		at = sep - frames + 1;
+	}
+	return at;
 }
 
 /* The next frame's name in @p..@end (an indented line), its length in *len. */
@@ -223,8 +239,7 @@ static const char *frame_name(const char **p, const char *end, size_t *len)
 void agg_hist_frames(struct outbuf *o, const char *text, size_t len, const char *func)
 {
 	const char *end = text + len, *p = text, *name;
-	bool first = true;
-	size_t n;
+	size_t n, start = o->len, skip;
 
 	while (func && p < end) {
 		name = frame_name(&p, end, &n);
@@ -235,11 +250,15 @@ void agg_hist_frames(struct outbuf *o, const char *text, size_t len, const char 
 	}
 	for (p = text; p < end; ) {
 		name = frame_name(&p, end, &n);
-		if (!n || (first && agg_frame_is_tracing(name, n)))
+		if (!n)
 			continue;
-		first = false;
 		outbuf_escaped(o, name, n);
 		outbuf_putc(o, AGG_FRAME_SEP);
+	}
+	skip = o->len > start ? agg_frames_tracing(o->buf + start, o->len - start) : 0;
+	if (skip) {
+		memmove(o->buf + start, o->buf + start + skip, o->len - start - skip);
+		o->len -= skip;
 	}
 }
 

@@ -39,7 +39,7 @@ struct agg_hist_row {
 
 char *agg_hist_trigger(const struct agg_hist_layout *l);
 char *agg_dry_trigger(const struct agg_opts *a, const char *retval, const char *filter);
-bool agg_frame_is_tracing(const char *name, size_t len);
+size_t agg_frames_tracing(const char *frames, size_t len);
 void agg_hist_frames(struct outbuf *o, const char *text, size_t len, const char *func);
 int agg_hist_parse(const char *text, const struct agg_hist_layout *l,
 		   void (*fn)(void *ctx, const struct agg_hist_row *row), void *ctx,

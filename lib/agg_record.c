@@ -157,6 +157,8 @@ struct agg_run *agg_run_new(const struct agg_opts *a, struct tep_handle *tep,
 	g->return_id = ev->return_id;
 	line_head_init(&g->head, tep, procs, false, true);
 	outbuf_init(&g->key, NULL);
+	outbuf_init(&g->frames, NULL);
+	outbuf_init(&g->stack_row, NULL);
 	g->events = xcalloc(ev->n + 1, sizeof(*g->events));	/* + a synthetic event */
 	g->stack_key = -1;
 	for (int i = 0; i < a->nkeys; i++)

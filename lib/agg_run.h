@@ -71,6 +71,7 @@ struct agg_run {
 	size_t stack_at;
 	struct agg_pending *pending;
 	int npending;
+	struct outbuf frames, stack_row;	/* a stack record's frames, its row's key */
 };
 
 int tgid_of(struct agg_run *g, int tid);

@@ -18,17 +18,16 @@
 /* The key of @p, its stack @frames (@len bytes; none: NO_STACK) in place, counted. */
 static void count_pending(struct agg_run *g, struct agg_pending *p, const char *frames, size_t len)
 {
-	struct outbuf k;
+	struct outbuf *k = &g->stack_row;	/* not g->key: it may hold the next event's */
 
-	outbuf_init(&k, NULL);	/* not g->key: it may hold the next event's */
-	outbuf_add(&k, p->key.buf, p->at);
+	k->len = 0;
+	outbuf_add(k, p->key.buf, p->at);
 	if (len)
-		outbuf_add(&k, frames, len);
+		outbuf_add(k, frames, len);
 	else
-		outbuf_puts(&k, NO_STACK);
-	outbuf_add(&k, p->key.buf + p->at, p->key.len - p->at);
-	agg_count(g, k.buf, k.len, p->v);
-	outbuf_free(&k);
+		outbuf_puts(k, NO_STACK);
+	outbuf_add(k, p->key.buf + p->at, p->key.len - p->at);
+	agg_count(g, k->buf, k->len, p->v);
 	p->waiting = false;
 }
 
@@ -76,23 +75,16 @@ void agg_hold_for_stack(struct agg_run *g, struct agg_event *e, struct tep_recor
 void agg_run_stack(struct agg_run *g, struct formatter *fmt, struct tep_record *rec, int pid)
 {
 	struct agg_pending *p = rec->cpu < g->npending ? &g->pending[rec->cpu] : NULL;
-	struct outbuf frames;
-	size_t at = 0;
+	struct outbuf *frames = &g->frames;
+	size_t skip;
 
 	if (!p || !p->waiting || p->pid != pid)
 		return;
-	outbuf_init(&frames, NULL);
-	formatter_stack_frames(fmt, rec, p->ip, &frames, AGG_FRAME_SEP);
+	frames->len = 0;
+	formatter_stack_frames(fmt, rec, p->ip, frames, AGG_FRAME_SEP);
 	/* the tracing machinery's first frames left out, as the kernel's hist does */
-	while (at < frames.len) {
-		const char *sep = memchr(frames.buf + at, AGG_FRAME_SEP, frames.len - at);
-
-		if (!sep || !agg_frame_is_tracing(frames.buf + at, sep - frames.buf - at))
-			break;
-		at = sep - frames.buf + 1;
-	}
-	count_pending(g, p, frames.buf + at, frames.len - at);
-	outbuf_free(&frames);
+	skip = frames->len ? agg_frames_tracing(frames->buf, frames->len) : 0;
+	count_pending(g, p, frames->len ? frames->buf + skip : NULL, frames->len - skip);
 }
 
 /* agg_stacks_missing - the events still waiting counted without their stacks (the end) */
@@ -111,4 +103,6 @@ void agg_stacks_free(struct agg_run *g)
 	free(g->pending);
 	g->pending = NULL;
 	g->npending = 0;
+	outbuf_free(&g->frames);
+	outbuf_free(&g->stack_row);
 }

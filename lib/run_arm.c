@@ -433,11 +433,10 @@ int run_start_counting(struct run_state *r)
 	r->agg = agg_run_new(r->o->agg, r->tep, r->procs, &ev);
 	if (r->agg) {
 		fills = r->o->no_fill || !may_fill(r) ? AGG_FILL_NONE : agg_run_fills(r->agg, &why);
-		if (fills == AGG_FILL_ALWAYS)
-			;	/* why says which key */
-		else if (r->o->pid || r->o->tid)
+		/* AGG_FILL_ALWAYS: counted by ktprobe, and why says which key */
+		if (fills != AGG_FILL_ALWAYS && (r->o->pid || r->o->tid))
 			why = "-p and -L follow threads in ktprobe";
-		else
+		else if (fills != AGG_FILL_ALWAYS)
 			r->agg_in_kernel = agg_run_kernel(r->agg, r->sess.inst, filters, &why);
 		/* the kernel's strings where it counts; its faults read where ktprobe does */
 		if (fills != AGG_FILL_NONE && !r->agg_in_kernel)
