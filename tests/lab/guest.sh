@@ -486,6 +486,8 @@ t_tracecmd_keep_record() {
 	wait_file $TR/events/kept/open/enable '^1' || { cat rec.log; return 1; }
 	wait_until recorders_ready || { cat rec.log; return 1; }
 	wait_file $TR/tracing_on '^1' || return 1
+	# a note left by an earlier run (LAB_REPEAT) must not be taken for this one's
+	rm -f kf.err
 	$DYN/ktfill --into top -q kept:open syscalls:sys_enter_openat 2>kf.err &
 	kf=$!
 	wait_file kf.err 'note: tracing' || return 1
@@ -514,31 +516,24 @@ t_tracecmd_keep_record() {
 }
 
 # trace-cmd's network mode: listen, record -N, and the files reported together
-t_tracecmd_network() {
-	[ -x $DYN/trace-cmd ] || return 77
-	mkdir -p /tmp/lst
+# net_record: trace-cmd record -N sends the kept event to trace-cmd listen
+# while the target opens /lab/hello; the listener's file in /tmp/lst
+net_record() {
+	rm -rf /tmp/lst && mkdir -p /tmp/lst
 	$DYN/trace-cmd listen -p 12345 -d /tmp/lst >listen.log 2>&1 &
 	lst=$!
-	$DYN/ktprobe --keep 'p:kept/net do_sys_openat2 file=+0(%si):string' >/dev/null || return 1
 	wait_file /proc/net/tcp ':3039 00000000:0000 0A' || { cat listen.log; return 1; }
 	$DYN/trace-cmd record -N 127.0.0.1:12345 -e kept >nrec.log 2>&1 &
 	rec=$!
 	wait_file $TR/events/kept/net/enable '^1' || { cat nrec.log listen.log; return 1; }
 	wait_until recorders_ready || { cat nrec.log listen.log; return 1; }
 	wait_file $TR/tracing_on '^1' || return 1
-	$TARGET -n 0 -o /lab/hello
-	# trace-cmd's network mode sends a CPU's last, partly filled page only
-	# as it ends, and gives nothing to wait on for it: without this second
-	# the target's event was missing from the listener's file in 2 of 6
-	# runs (the only fixed wait in the suites; everything else is observed),
-	# and with it in 1 of 9: two shells on both CPUs then fill the pages
-	# after it with events of another file, so its page is a full one
+	# the network mode sends a CPU's pages as they fill and its last,
+	# partly filled one only as it ends: the target and 400 opens of
+	# another file after it on one CPU make the target's page a full one
 	echo fill >/tmp/fill
-	sh -c 'for i in $(seq 200); do : </tmp/fill; done' &
-	f1=$!
-	sh -c 'for i in $(seq 200); do : </tmp/fill; done' &
-	f2=$!
-	wait $f1 $f2
+	taskset 1 $TARGET -n 0 -o /lab/hello
+	taskset 1 sh -c 'for i in $(seq 400); do : </tmp/fill; done'
 	sleep 1
 	kill -INT $rec
 	wait $rec
@@ -551,18 +546,41 @@ t_tracecmd_network() {
 	done
 	kill -INT $lst
 	wait $lst
+	ls /tmp/lst/*.dat >/dev/null || { cat listen.log nrec.log; return 1; }
+}
+
+t_tracecmd_network() {
+	[ -x $DYN/trace-cmd ] || return 77
+	$DYN/ktprobe --keep 'p:kept/net do_sys_openat2 file=+0(%si):string' >/dev/null || return 1
+	# trace-cmd listen stops reading a second after record says it has
+	# ended, whatever is still on its way (tracecmd/trace-listen.c,
+	# process_client): under TCG a CPU's stream was cut short once in
+	# about 30 runs. What trace-cmd's own report does not show was not
+	# kept, and the recording is made again; ktprobe must show the rest.
+	tries=0
+	while :; do
+		net_record || return 1
+		$DYN/trace-cmd report /tmp/lst/*.dat 2>/dev/null >tcout
+		grep -q ': net: .*file="/lab/hello"' tcout && break
+		tries=$((tries + 1))
+		[ $tries -ge 3 ] && { echo "trace-cmd listen kept no event of the target in 3 recordings"; cat nrec.log listen.log; return 1; }
+		echo "# trace-cmd listen did not keep the target's event (its report shows $(wc -l <tcout) lines); recording again"
+	done
 	$DYN/ktprobe --remove-kept >/dev/null 2>&1
-	# a second file, from this machine, of a later time
+	# a second file, from this machine, of a later time (the note of an
+	# earlier run, with LAB_REPEAT, must not be taken for this one's)
+	rm -f kp.err
 	$DYN/ktprobe -o /tmp/local.dat 'p:do_sys_openat2 file=+0(%si):string' 'file == "/lab/hello"' >/dev/null 2>kp.err &
 	kp=$!
 	wait_file kp.err 'note: tracing' || return 1
 	$TARGET -n 0 -o /lab/hello
 	kill -INT $kp
 	wait $kp || { cat kp.err; return 1; }
-	ls /tmp/lst/*.dat >/dev/null || { cat listen.log nrec.log; return 1; }
 	$DYN/ktprobe report /tmp/lst/*.dat /tmp/local.dat >out 2>err
-	has out ': net: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file="/lab/hello"$' ||
-		{ ls -l /tmp/lst; cat nrec.log listen.log; return 1; }
+	has out ': net: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file="/lab/hello"$' || return 1
+	# every event of the listener's file, as trace-cmd reads it
+	[ "$(grep -c ': net: ' out)" -eq "$(grep -c ': net: ' tcout)" ] ||
+		{ echo "ktprobe report shows $(grep -c ': net: ' out) net events, trace-cmd report $(grep -c ': net: ' tcout)"; return 1; }
 	has out ': do_sys_openat2: \(do_sys_openat2\+0x0/0x[0-9a-f]+\) file="/lab/hello"$' || return 1
 	[ "$(grep -nE ': (net|do_sys_openat2): ' out | tail -1 | grep -c ': do_sys_openat2: ')" -eq 1 ]
 }
