@@ -27,6 +27,7 @@ enum fill_flags {
 	FILL_TRUNCATED = 1,	/* the limit was reached: more follows in memory */
 	FILL_UNTERMINATED = 2,	/* the string runs into unmapped memory */
 	FILL_HAS_CMDLINE = 4,	/* /proc/PID/cmdline follows the value */
+	FILL_CMDLINE_NEW = 8,	/* read once the value's memory was gone: the new program's */
 };
 
 /* Request flags */

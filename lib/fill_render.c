@@ -209,7 +209,8 @@ static void render_after_exec(struct outbuf *o, const struct fill_slot *s, unsig
 
 			memcpy(&cmd_ns, p + off, 8);
 			memcpy(&clen, p + off + 8, 4);
-			if (cmd_ns > exec && clen && off + 12 + clen <= s->res.len) {
+			if ((cmd_ns > exec || (s->res.flags & FILL_CMDLINE_NEW)) && clen &&
+			    off + 12 + clen <= s->res.len) {
 				outbuf_printf(o, "[user after exec, from /proc/PID/%s ",
 					      s->req_flags & FILLREQ_ENVIRON ? "environ" : "cmdline");
 				put_age(o, s->ts, cmd_ns);
@@ -265,12 +266,13 @@ static bool read_failed(const struct fill_slot *s)
 
 /*
  * An exec replaces the memory a little before its event is recorded: a
- * read of an execve's arguments that failed may have met the new program,
- * whose exec event comes up to EXEC_RACE_NS after the read.
+ * read of an execve's arguments (its file name, argv, envp) that failed
+ * may have met the new program, whose exec event comes up to EXEC_RACE_NS
+ * after the read.
  */
 unsigned long long fill_exec_race(const struct fill_slot *s)
 {
-	return s->req_flags && read_failed(s) ? EXEC_RACE_NS : 0;
+	return (s->req_flags || s->exec_file) && read_failed(s) ? EXEC_RACE_NS : 0;
 }
 
 /* Why the read of @s failed (@exit: when its process exited), NULL if it did not. */

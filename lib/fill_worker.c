@@ -7,9 +7,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fill.h"
@@ -198,6 +201,36 @@ static void read_group(struct job *jobs, int n)
 	free(reads);
 }
 
+/*
+ * An execve's argv that could not be read: its memory went with the exec
+ * (an argv the caller passed was readable until then), so /proc/PID/cmdline,
+ * read after it, is the new program's, even where that read comes before
+ * the kernel records the exec (up to 0.7 ms here). It is empty until the
+ * new program's arguments are set up (a few ms here for a PIE): wait for
+ * them, at most EXEC_WAIT_NS.
+ */
+#define EXEC_WAIT_NS	10000000ULL
+
+static void take_new_cmdline(struct job *j)
+{
+	unsigned long long until = now_ns() + EXEC_WAIT_NS;
+	struct timespec step = { 0, 200000 };
+	bool failed = j->main.status != FILL_OK;
+
+	/* the array may have been read just before the memory went, its strings not */
+	for (int i = 0; i < j->nitems; i++)
+		failed |= j->items[i].status != FILL_OK;
+	if (!failed)
+		return;
+	while (!j->cmdline_len && now_ns() < until && !kill(j->req.pid, 0)) {
+		nanosleep(&step, NULL);
+		free(j->cmdline);
+		read_cmdline(j);
+	}
+	if (j->cmdline_len)
+		j->main.flags |= FILL_CMDLINE_NEW;
+}
+
 /* Read all jobs of one pid and note when: an exec after this time makes them stale. */
 static void read_group_timed(struct job *jobs, int n)
 {
@@ -207,8 +240,10 @@ static void read_group_timed(struct job *jobs, int n)
 	t = now_ns();
 	for (int i = 0; i < n; i++) {
 		jobs[i].read_ns = t;
-		if (jobs[i].req.flags & (FILLREQ_CMDLINE | FILLREQ_ENVIRON))
+		if (jobs[i].req.flags & (FILLREQ_CMDLINE | FILLREQ_ENVIRON)) {
 			read_cmdline(&jobs[i]);
+			take_new_cmdline(&jobs[i]);
+		}
 	}
 }
 
