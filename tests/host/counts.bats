@@ -224,7 +224,9 @@ print(len(lines), sum(counts), sorted(counts)[-1], sum(1 for c in counts if c))
 refused() {
 	local msg=$1
 	shift
-	run "$KTPROBE" "$@"
+	# a case that is not refused would trace until stopped
+	run timeout 30 "$KTPROBE" "$@"
+	[ "$status" -ne 124 ] || { echo "not refused (still running after 30 s): $*"; return 1; }
 	[ "$status" -ne 0 ] || { echo "status 0: $*"; return 1; }
 	[ "${#lines[@]}" -eq 1 ] || { echo "$output"; return 1; }
 	[[ "${lines[0]}" =~ $msg ]] || { echo "not /$msg/: ${lines[0]}"; return 1; }
