@@ -179,11 +179,20 @@ int agg_hist_parse(const char *text, const struct agg_hist_layout *l,
 	return ret;
 }
 
-/* Whether frame @name (@len bytes) is of the tracing machinery. */
+/*
+ * Whether frame @name (@len bytes) is of the tracing machinery: a
+ * tracepoint's, or a kretprobe's return trampoline and handlers (rethook
+ * since 5.19, fprobe's on the newest kernels), and the breakpoint's
+ * exception entry where the probe is one (arm64's brk, x86's int3)
+ */
 static bool frame_is_tracing(const char *name, size_t len)
 {
 	static const char *const prefixes[] = {
 		"ftrace_", "trace_", "syscall_trace_", "__traceiter_", "perf_trace_",
+		"kretprobe_", "__kretprobe_", "rethook_", "arch_rethook_", "trampoline_handler",
+		"trampoline_probe_handler", "fprobe_", "__fprobe_", "return_to_handler",
+		"kprobe_", "do_el1_brk", "el1_brk", "el1h_64_sync", "exc_int3", "asm_exc_int3",
+		"do_int3",
 	};
 
 	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
@@ -195,8 +204,9 @@ static bool frame_is_tracing(const char *name, size_t len)
 /*
  * agg_frames_tracing - how many bytes of @frames (@len, each ended by
  * AGG_FRAME_SEP) are the tracing machinery's first frames that a stack
- * record can start with (ftrace_syscall_enter, trace_syscall_enter...):
- * the hist trigger's stacks start below them, and so do ktprobe's keys
+ * record can start with (ftrace_syscall_enter, trace_syscall_enter; a
+ * kretprobe's handlers and trampoline): the keys of both routes start
+ * below them, a kretprobe's at where the function returned to
  */
 size_t agg_frames_tracing(const char *frames, size_t len)
 {

@@ -779,6 +779,9 @@ t_counts_stack() {
 		return 1
 	counts_both_ways --count=stack 't:syscalls:sys_enter_openat' 'comm == "cat"' || { cat out.kernel out.ktprobe; return 1; }
 	has out.kernel "^ +5  [a-z_0-9.]+$" || return 1
+	# at a function's return: where it returns to, both ways
+	counts_both_ways --count=comm,stack 'r:do_sys_openat2' 'comm == "cat"' || { cat out.kernel out.ktprobe; return 1; }
+	has out.kernel "^ +5  cat +(__(x64|arm64)_sys_openat|do_sys_open)$" || return 1
 }
 
 # --latency in the kernel: a synthetic event fed by onmatch(), its
