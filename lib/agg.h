@@ -96,15 +96,20 @@ void agg_print(struct outbuf *o, struct agg_table *t, const struct agg_opts *a,
 
 /* agg_record.c: ktprobe's own counting in a live run */
 struct tep_handle;
+struct tep_event;
 struct tep_record;
 struct proctable;
 struct agg_run;
 struct tracefs_instance;
+/* A traced event, as counting needs it. */
+struct agg_traced {
+	struct tep_event *ev;	/* NULL: not found */
+	const char *system;
+	bool user;		/* a uprobe's */
+	const char *func;	/* a kprobe's function (a stack's frames start below it), or NULL */
+};
 struct agg_events {
-	int *ids;		/* the traced events' ids */
-	const char **systems;	/* and their systems */
-	bool *user;		/* and whether each is a uprobe's */
-	const char **funcs;	/* a kprobe's function (a stack's frames start below it), or NULL */
+	struct agg_traced *v;
 	int n;
 	int entry_id, return_id;	/* --latency: the pair, else -1 */
 };

@@ -135,6 +135,19 @@ static bool parse_row(const char *p, const char *line_end, const struct agg_hist
 	return !l->sum || (skip_name(&p, l->sum) && take_number(&p, &row->sum));
 }
 
+/* Where the line at @p ends; a row with a stack: its lines up to the one with "} hitcount:". */
+static const char *row_end(const char *p, const struct agg_hist_layout *l)
+{
+	const char *end = strchr(p, '\n');
+
+	if (!strncmp(p, "{ ", 2) && l->nkeys && l->kind[l->nkeys - 1] == HK_STACK) {
+		const char *last = strstr(p, "\n} hitcount:");
+
+		end = last ? strchr(last + 1, '\n') : NULL;
+	}
+	return end ? end : p + strlen(p);
+}
+
 /*
  * agg_hist_parse - the rows of a hist file's @text, each handed to @fn;
  * the entries the kernel dropped (its table full) in *dropped. Lines that
@@ -149,19 +162,9 @@ int agg_hist_parse(const char *text, const struct agg_hist_layout *l,
 
 	*dropped = 0;
 	for (const char *p = text; p && *p; ) {
-		const char *end = strchr(p, '\n');
+		const char *end = row_end(p, l);
 		struct agg_hist_row row;
 
-		if (!end)
-			end = p + strlen(p);
-		/* a row with a stack: its lines up to the one with "} hitcount:" */
-		if (!strncmp(p, "{ ", 2) && l->nkeys && l->kind[l->nkeys - 1] == HK_STACK) {
-			const char *last = strstr(p, "\n} hitcount:");
-
-			end = last ? strchr(last + 1, '\n') : NULL;
-			if (!end)
-				end = p + strlen(p);
-		}
 		if (!strncmp(p, "{ ", 2)) {
 			if (parse_row(p, end, l, &row))
 				fn(ctx, &row);
@@ -195,7 +198,7 @@ static bool frame_is_tracing(const char *name, size_t len)
 		"do_int3",
 	};
 
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(prefixes); i++)
 		if (len >= strlen(prefixes[i]) && !memcmp(name, prefixes[i], strlen(prefixes[i])))
 			return true;
 	return false;

@@ -60,17 +60,26 @@ static bool is_stack(const char *p, size_t len)
 	return memchr(p, AGG_FRAME_SEP, len) != NULL;
 }
 
+/* The frame at *@at of key text @p (@len bytes) in *@frame, its length; *@at moves past it. */
+static size_t next_frame(const char *p, size_t len, size_t *at, const char **frame)
+{
+	const char *sep = memchr(p + *at, AGG_FRAME_SEP, len - *at);
+	size_t n = (sep ? (size_t)(sep - p) : len) - *at;
+
+	*frame = p + *at;
+	*at += n + 1;
+	return n;
+}
+
 /* The widest line of key text @p: a stack's widest frame. */
 static size_t key_width(const char *p, size_t len)
 {
-	size_t width = 0, at = 0;
+	size_t width = 0, at = 0, n;
+	const char *frame;
 
 	while (at < len) {
-		const char *sep = memchr(p + at, AGG_FRAME_SEP, len - at);
-		size_t n = (sep ? (size_t)(sep - p) : len) - at;
-
+		n = next_frame(p, len, &at, &frame);
 		width = n > width ? n : width;
-		at += n + 1;
 	}
 	return width;
 }
@@ -78,17 +87,15 @@ static size_t key_width(const char *p, size_t len)
 /* A stack's frames, as bpftrace prints a key's stack: each on a line of its own, indented. */
 static void put_frames(struct outbuf *o, const char *p, size_t len)
 {
-	size_t at = 0;
+	size_t at = 0, n;
+	const char *frame;
 
 	outbuf_putc(o, '\n');
 	while (at < len) {
-		const char *sep = memchr(p + at, AGG_FRAME_SEP, len - at);
-		size_t n = (sep ? (size_t)(sep - p) : len) - at;
-
+		n = next_frame(p, len, &at, &frame);
 		outbuf_puts(o, "    ");
-		outbuf_add(o, p + at, n);
+		outbuf_add(o, frame, n);
 		outbuf_putc(o, '\n');
-		at += n + 1;
 	}
 }
 
@@ -185,8 +192,8 @@ static void put_hist(struct outbuf *o, const struct agg_row *row, const struct a
 static void put_row_keys(struct outbuf *o, const struct agg_row *row, const struct agg_opts *a,
 			 const size_t *width, size_t line)
 {
-	const char *stack = NULL;
-	size_t stack_len = 0, column = 0;
+	const char *stack = NULL, *frame;
+	size_t stack_len = 0, column = 0, at = 0, n;
 
 	for (int i = 0; i < a->nkeys; i++) {
 		size_t len;
@@ -204,16 +211,12 @@ static void put_row_keys(struct outbuf *o, const struct agg_row *row, const stru
 			outbuf_putc(o, ' ');
 	}
 	outbuf_putc(o, '\n');
-	while (stack && stack_len) {
-		const char *sep = memchr(stack, AGG_FRAME_SEP, stack_len);
-		size_t n = sep ? (size_t)(sep - stack) : stack_len;
-
+	while (stack && at < stack_len) {
+		n = next_frame(stack, stack_len, &at, &frame);
 		for (size_t k = 0; k < column; k++)
 			outbuf_putc(o, ' ');
-		outbuf_add(o, stack, n);
+		outbuf_add(o, frame, n);
 		outbuf_putc(o, '\n');
-		stack += n + (sep != NULL);
-		stack_len -= n + (sep != NULL);
 	}
 }
 
@@ -288,7 +291,8 @@ static void put_json_string(struct outbuf *o, const char *s, size_t len)
 
 static void put_key_text(struct outbuf *o, const char *p, size_t len, bool json)
 {
-	size_t at = 0;
+	size_t at = 0, n;
+	const char *frame;
 
 	if (!is_stack(p, len)) {
 		if (json)
@@ -303,13 +307,10 @@ static void put_key_text(struct outbuf *o, const char *p, size_t len, bool json)
 	}
 	outbuf_putc(o, '[');
 	while (at < len) {
-		const char *sep = memchr(p + at, AGG_FRAME_SEP, len - at);
-		size_t n = (sep ? (size_t)(sep - p) : len) - at;
-
 		if (at)
 			outbuf_putc(o, ',');
-		put_json_string(o, p + at, n);
-		at += n + 1;
+		n = next_frame(p, len, &at, &frame);
+		put_json_string(o, frame, n);
 	}
 	outbuf_putc(o, ']');
 }

@@ -167,10 +167,10 @@ struct agg_run *agg_run_new(const struct agg_opts *a, struct tep_handle *tep,
 	for (int i = 0; i < ev->n; i++) {
 		struct agg_event *e = &g->events[g->nevents++];
 
-		e->ev = tep_find_event(tep, ev->ids[i]);
-		e->system = ev->systems[i];
-		e->user = ev->user && ev->user[i];
-		e->func = ev->funcs ? ev->funcs[i] : NULL;
+		e->ev = ev->v[i].ev;
+		e->system = ev->v[i].system;
+		e->user = ev->v[i].user;
+		e->func = ev->v[i].func;
 		e->name = e->ev ? e->ev->name : NULL;
 		if (!e->ev || (!a->latency && event_fields(g, e))) {
 			agg_run_free(g);

@@ -406,46 +406,39 @@ int run_arm(struct run_state *r)
  */
 int run_start_counting(struct run_state *r)
 {
-	struct agg_events ev = {
-		.ids = xcalloc(r->n, sizeof(int)), .systems = xcalloc(r->n, sizeof(char *)),
-		.user = xcalloc(r->n, sizeof(bool)), .funcs = xcalloc(r->n, sizeof(char *)),
-		.entry_id = -1, .return_id = -1,
-	};
+	struct agg_events ev = { .v = xcalloc(r->n, sizeof(*ev.v)), .n = r->n,
+				 .entry_id = -1, .return_id = -1 };
 	char **filters = xcalloc(r->n, sizeof(char *));
 	const char *why = NULL;
 	enum agg_fill fills;
 
 	for (int i = 0; i < r->n; i++) {
-		struct tep_event *e = tep_find_event_by_name(r->tep, run_spec_system(r, &r->specs[i]),
-							     r->specs[i].event);
-
-		ev.systems[ev.n] = run_spec_system(r, &r->specs[i]);
-		ev.user[ev.n] = probe_spec_is_user(&r->specs[i]);
+		ev.v[i].system = run_spec_system(r, &r->specs[i]);
+		ev.v[i].ev = tep_find_event_by_name(r->tep, ev.v[i].system, r->specs[i].event);
+		ev.v[i].user = probe_spec_is_user(&r->specs[i]);
 		if (r->specs[i].kind == PROBE_KPROBE)
-			ev.funcs[ev.n] = r->specs[i].sym;
-		ev.ids[ev.n++] = e ? e->id : -1;
+			ev.v[i].func = r->specs[i].sym;
 		filters[i] = r->specs[i].filter;
 	}
 	if (r->o->agg->latency) {
-		ev.entry_id = ev.ids[0];
-		ev.return_id = ev.ids[1];
+		ev.entry_id = ev.v[0].ev ? ev.v[0].ev->id : -1;
+		ev.return_id = ev.v[1].ev ? ev.v[1].ev->id : -1;
 	}
 	r->agg = agg_run_new(r->o->agg, r->tep, r->procs, &ev);
 	if (r->agg) {
 		fills = r->o->no_fill || !may_fill(r) ? AGG_FILL_NONE : agg_run_fills(r->agg, &why);
 		/* AGG_FILL_ALWAYS: counted by ktprobe, and why says which key */
-		if (fills != AGG_FILL_ALWAYS && (r->o->pid || r->o->tid))
-			why = "-p and -L follow threads in ktprobe";
-		else if (fills != AGG_FILL_ALWAYS)
-			r->agg_in_kernel = agg_run_kernel(r->agg, r->sess.inst, filters, &why);
+		if (fills != AGG_FILL_ALWAYS) {
+			if (r->o->pid || r->o->tid)
+				why = "-p and -L follow threads in ktprobe";
+			else
+				r->agg_in_kernel = agg_run_kernel(r->agg, r->sess.inst, filters, &why);
+		}
 		/* the kernel's strings where it counts; its faults read where ktprobe does */
 		if (fills != AGG_FILL_NONE && !r->agg_in_kernel)
 			start_filler(r);
 	}
-	free(ev.ids);
-	free(ev.systems);
-	free(ev.user);
-	free(ev.funcs);
+	free(ev.v);
 	free(filters);
 	if (!r->agg)
 		return -1;
