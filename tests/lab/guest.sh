@@ -741,7 +741,7 @@ counts_both_ways() {
 	# the same, but for the process ids of the two workloads
 	sed -E 's/(cat +)[0-9]+$/\1PID/' out.kernel >cmp.kernel
 	sed -E 's/(cat +)[0-9]+$/\1PID/' out.ktprobe >cmp.ktprobe
-	diff cmp.kernel cmp.ktprobe || fail "the kernel's counts differ from ktprobe's"
+	diff cmp.kernel cmp.ktprobe || { cat err.kernel err.ktprobe; fail "the kernel's counts differ from ktprobe's"; }
 }
 
 # --count, --sum, --hist by hist triggers, equal to ktprobe's own counting
